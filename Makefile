@@ -1,0 +1,89 @@
+# Pathfinder: `make run` to talk to the assistant, `make test` to run every test. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+INSTALLED   := $(VENV)/.installed
+SPACY_MODEL := models/spacy/en_pathfinder
+MODEL       := models/pathfinder.tar.gz
+
+# Defaults for the ${...} values in endpoints.yml; override on the command line or in the environment.
+export PATHFINDER_HOST ?= 127.0.0.1
+export RASA_PORT       ?= 5005
+export ACTION_PORT     ?= 5055
+export ACTION_HOST     ?= 127.0.0.1
+export TRACKER_DB      ?= var/tracker.db
+# Quieter TensorFlow, and no telemetry prompt or upload from Rasa.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+export PYTHONHASHSEED ?= 0
+
+PIP_INSTALL := $(PY) -m pip install --quiet
+# Some machines' pip configuration names local package folders that may not exist; hide that noise only.
+PIP_QUIET   := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; exit $${PIPESTATUS[0]}
+
+TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
+
+.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration clean constraints
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
+	@python=$$(scripts/find_python.sh) || exit 1; \
+	  echo "using $$python"; \
+	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	$(PIP_INSTALL) --upgrade "pip==24.0" $(PIP_QUIET)
+	$(PIP_INSTALL) -c constraints.txt -r requirements-dev.txt $(PIP_QUIET)
+	@touch $@
+
+$(SPACY_MODEL)/meta.json: $(INSTALLED) scripts/build_spacy_model.py
+	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
+
+install: $(INSTALLED) $(SPACY_MODEL)/meta.json ## create .venv, install pinned dependencies, build the offline spaCy pipeline
+
+generate: $(INSTALLED) ## regenerate NLU data, responses and test stories from data/knowledge/
+	$(PY) scripts/generate.py
+
+check-generated: $(INSTALLED) ## fail if a generated file is stale
+	$(PY) scripts/generate.py --check
+
+validate: install check-generated ## rasa data validate, warnings are errors
+	$(RASA) data validate --domain domain --fail-on-warnings --quiet
+
+$(MODEL): $(INSTALLED) $(SPACY_MODEL)/meta.json $(TRAIN_INPUTS)
+	@mkdir -p models
+	time $(RASA) train --domain domain --fixed-model-name pathfinder --out models --quiet
+
+train: install generate ## generate, then train the model if its inputs changed
+	@$(MAKE) --no-print-directory $(MODEL)
+
+run: train ## start the action server and the Rasa server (Ctrl-C stops both)
+	scripts/run.sh
+
+shell: train ## talk to the assistant in the terminal (rasa shell + action server)
+	scripts/shell.sh
+
+test-unit: install check-generated ## knowledge base, generator and action unit tests (no model needed)
+	$(PY) -m pytest tests/unit -q
+
+test-dialogue: validate $(MODEL) ## rasa test on the test stories, failing on any prediction error
+	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/core --fail-on-prediction-errors --quiet
+
+test-integration: $(MODEL) ## hold-out accuracy, HTTP end-to-end, rasa shell (needs the model)
+	$(PY) -m pytest tests/integration -q
+
+test: install check-generated ## every test: unit, validate, train once, dialogue, hold-out, end-to-end
+	$(PY) -m pytest tests/unit -q
+	@$(MAKE) --no-print-directory validate
+	@$(MAKE) --no-print-directory $(MODEL)
+	@$(MAKE) --no-print-directory test-dialogue
+	$(PY) -m pytest tests/integration -q
+
+constraints: $(INSTALLED) ## rewrite constraints.txt from the current venv
+	@{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+clean: ## remove the venv, models, results and runtime data
+	rm -rf $(VENV) models results var .rasa .pytest_cache

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server, waits until both answer, and stops both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${PATHFINDER_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${ACTION_HOST:=127.0.0.1}" "${TRACKER_DB:=var/tracker.db}"
+export PATHFINDER_HOST RASA_PORT ACTION_PORT ACTION_HOST TRACKER_DB
+source scripts/servers.sh
+trap 'echo; echo "stopping..."; stop_servers; exit 0' INT TERM
+trap 'stop_servers' EXIT
+
+start_action_server
+start_rasa_server
+
+base="http://$PATHFINDER_HOST:$RASA_PORT"
+cat <<MSG
+
+Pathfinder is running.
+  REST:      curl -s $base/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+               -d '{"sender": "me", "message": "How do I become a project manager with no experience?"}'
+  socket.io: $base/socket.io (the web chat widget's channel)
+  terminal:  make shell (in another terminal)
+Press Ctrl-C to stop.
+MSG
+# Exit when either server does; Ctrl-C is handled by the trap above.
+wait -n "${PIDS[@]}"
+echo "error: a server stopped unexpectedly" >&2
+exit 1

@@ -1,0 +1,38 @@
+# Shared by run.sh and shell.sh: start the servers on the configured host and ports, wait for them,
+# and stop them on exit. Source it; expects the variables the Makefile exports.
+VENV_BIN="${VENV_BIN:-.venv/bin}"
+MODEL="${MODEL:-models/pathfinder.tar.gz}"
+PIDS=()
+mkdir -p var
+
+stop_servers() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+
+# wait_for NAME URL SECONDS PID: until URL answers, the process dies, or time runs out.
+wait_for() {
+  local name=$1 url=$2 seconds=$3 pid=$4
+  for _ in $(seq $((seconds * 2))); do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "error: the $name exited; see the log above" >&2; return 1; fi
+    sleep 0.5
+  done
+  echo "error: the $name did not answer at $url within ${seconds}s" >&2
+  return 1
+}
+
+start_action_server() {
+  # The action server's bind address comes from SANIC_HOST (rasa-sdk has no flag for it).
+  SANIC_HOST="$ACTION_HOST" "$VENV_BIN/rasa" run actions --actions actions --port "$ACTION_PORT" &
+  PIDS+=($!)
+  wait_for "action server" "http://$ACTION_HOST:$ACTION_PORT/health" 60 "$!"
+}
+
+start_rasa_server() {
+  "$VENV_BIN/rasa" run --model "$MODEL" --interface "$PATHFINDER_HOST" --port "$RASA_PORT" \
+    --endpoints endpoints.yml --credentials credentials.yml "$@" &
+  PIDS+=($!)
+  wait_for "Rasa server" "http://$PATHFINDER_HOST:$RASA_PORT/" 180 "$!"
+}

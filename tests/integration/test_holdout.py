@@ -1,0 +1,43 @@
+"""NLU hold-out: messages written apart from the training data, scored as the user would see them."""
+import importlib.util
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("evaluate_holdout", ROOT / "scripts" / "evaluate_holdout.py")
+evaluate_holdout = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(evaluate_holdout)
+
+MIN_ACCURACY = 0.90
+MIN_REJECTION = 0.90
+REPORT = ROOT / "results" / "holdout.txt"
+
+
+def _training_texts():
+    texts = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            texts.update(line[2:].strip().lower() for line in block["examples"].splitlines() if line.startswith("- "))
+    return texts
+
+
+def test_holdout_is_big_enough_and_never_trained_on(kb):
+    items = evaluate_holdout.load_holdout()
+    out_of_scope = [i for i in items if i["expect"] == "out_of_scope"]
+    assert len(items) >= 200 and len(out_of_scope) >= 40
+    assert {i["expect"] for i in items} - {"out_of_scope"} <= {e.id for e in kb.entries}
+    leaked = [i["text"] for i in items if i["text"].strip().lower() in _training_texts()]
+    assert leaked == [], f"hold-out messages found in the training data: {leaked}"
+
+
+def test_holdout_accuracy_and_out_of_scope_rejection(trained_model, record_property):
+    report = evaluate_holdout.evaluate(trained_model)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(
+        report.summary() + "\n" + "\n".join(f"expected {e:30} got {o:40} {t}" for t, e, o in report.errors) + "\n"
+    )
+    print(report.summary())
+    record_property("holdout", report.summary())
+    assert report.accuracy >= MIN_ACCURACY, f"{report.summary()} (see {REPORT})"
+    assert report.rejection >= MIN_REJECTION, f"{report.summary()} (see {REPORT})"
