@@ -26,7 +26,7 @@ PIP_QUIET   := 2>&1 | { grep -v "is ignored: it is neither a file nor a director
 
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
 
-.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration clean constraints
+.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration bench bench-smoke clean constraints
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -75,12 +75,19 @@ test-dialogue: validate $(MODEL) ## rasa test on the test stories, failing on an
 test-integration: $(MODEL) ## hold-out accuracy, HTTP end-to-end, rasa shell (needs the model)
 	$(PY) -m pytest tests/integration -q
 
-test: install check-generated ## every test: unit, validate, train once, dialogue, hold-out, end-to-end
+test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end
 	$(PY) -m pytest tests/unit -q
 	@$(MAKE) --no-print-directory validate
 	@$(MAKE) --no-print-directory $(MODEL)
 	@$(MAKE) --no-print-directory test-dialogue
+	@$(MAKE) --no-print-directory bench-smoke
 	$(PY) -m pytest tests/integration -q
+
+bench: train ## benchmark accuracy, speed and memory against the alternatives (~30 min); writes bench/results/
+	$(PY) bench/bench.py
+
+bench-smoke: $(MODEL) ## a tiny sample of every benchmark step, so it cannot rot (no timings asserted)
+	$(PY) bench/bench.py --quick
 
 constraints: $(INSTALLED) ## rewrite constraints.txt from the current venv
 	@{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new && mv constraints.txt.new constraints.txt

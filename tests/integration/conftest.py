@@ -11,6 +11,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "pathfinder.tar.gz"
+STARTED = time.time()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -81,4 +82,15 @@ class RunningAssistant:
 def assistant(tmp_path_factory):
     running = RunningAssistant(tmp_path_factory.mktemp("run"))
     yield running
-    running.stop()
+    # Ctrl-C stops both servers cleanly: run.sh exits 0 and both ports are free again.
+    assert running.stop() == 0, running.log.read_text()[-2000:]
+    for port in (running.rasa_port, running.action_port):
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after Ctrl-C"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the hold-out figures in every run's summary, pass or fail."""
+    report = ROOT / "results" / "holdout.txt"
+    if report.is_file() and report.stat().st_mtime > STARTED:
+        terminalreporter.write_line(report.read_text().splitlines()[0])

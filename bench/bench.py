@@ -1,0 +1,351 @@
+"""`make bench`: how right and how fast Pathfinder is, against the obvious alternatives, in one run.
+
+    python bench/bench.py            full run, writes bench/results/latest.md and PNG plots
+    python bench/bench.py --quick    a tiny sample of every step (what `make test` runs so this
+                                     cannot rot); writes results/bench-smoke/, asserts no timings
+
+Understanding is scored on the NLU hold-out set with the assistant's own decision rule
+(scripts/evaluate_holdout.py) for: our model, a TF-IDF nearest-question baseline, and Rasa's
+default configuration (no pipeline/policies given) trained on the same data in this run.
+Speed is measured over HTTP on the REST channel with the action server, SQLite tracker store.
+"""
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench.baselines import TfidfNearestQuestion  # noqa: E402
+from evaluate_holdout import load_holdout, parse_all, score  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "pathfinder.tar.gz"
+DEFAULT_CONFIG = "recipe: default.v1\nassistant_id: pathfinder_default\nlanguage: en\n"
+
+
+# ---------------------------------------------------------------- helpers
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def training_examples() -> List[tuple]:
+    pairs = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in block["examples"].splitlines():
+                if line.startswith("- "):
+                    pairs.append((line[2:].strip(), block["intent"]))
+    return pairs
+
+
+def train(config_text: Optional[str], out_dir: Path) -> Dict[str, float]:
+    """Trains a model from scratch (empty cache) and returns its wall time and size."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    config = ROOT / "config.yml"
+    if config_text is not None:
+        config = out_dir / "config.yml"
+        config.write_text(config_text)
+    env = dict(os.environ, RASA_CACHE_DIRECTORY=str(out_dir / "cache"))
+    start = time.monotonic()
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "train", "--config", str(config), "--domain", "domain", "--data", "data",
+         "--out", str(out_dir), "--fixed-model-name", "model", "--quiet"],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    seconds = time.monotonic() - start
+    model = out_dir / "model.tar.gz"
+    return {"model": model, "train_s": seconds, "size_mb": model.stat().st_size / 1e6}
+
+
+# ---------------------------------------------------------------- servers
+class Servers:
+    """The action server and a Rasa server on free loopback ports, as scripts/run.sh starts them."""
+
+    def __init__(self, model: Path, tmp: Path):
+        self.action_port, self.rasa_port = free_port(), free_port()
+        env = dict(os.environ, ACTION_HOST="127.0.0.1", ACTION_PORT=str(self.action_port),
+                   TRACKER_DB=str(tmp / f"tracker-{uuid.uuid4().hex[:6]}.db"), SANIC_HOST="127.0.0.1")
+        log = (tmp / "servers.log").open("a")
+        self.action = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.rasa = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port",
+             str(self.rasa_port), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+        self._wait(f"http://127.0.0.1:{self.action_port}/health")
+        self._wait(f"http://127.0.0.1:{self.rasa_port}/")
+
+    def _wait(self, url: str, seconds: float = 240) -> None:
+        import urllib.request
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                return
+            except OSError:
+                if self.rasa.poll() is not None or self.action.poll() is not None:
+                    raise RuntimeError("a server exited during start-up")
+                time.sleep(0.5)
+        raise RuntimeError(f"{url} did not answer in {seconds}s")
+
+    def memory(self) -> Dict[str, float]:
+        return {"rasa_rss_mb": rss_mb(self.rasa.pid), "action_rss_mb": rss_mb(self.action.pid)}
+
+    def stop(self) -> None:
+        for process in (self.rasa, self.action):
+            process.terminate()
+        for process in (self.rasa, self.action):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+async def _send(session, url: str, sender: str, text: str, latencies: List[float], errors: List[str]) -> None:
+    start = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender": sender, "message": text}) as response:
+            body = await response.json()
+            if response.status != 200 or not body:
+                errors.append(f"{response.status}: {body!r:.80}")
+    except Exception as error:  # noqa: BLE001 - every failure counts as an error in the figures
+        errors.append(repr(error))
+    latencies.append((time.perf_counter() - start) * 1000)
+
+
+async def sequential(url: str, texts: Sequence[str]) -> Dict[str, object]:
+    import aiohttp
+
+    latencies, errors = [], []
+    async with aiohttp.ClientSession() as session:
+        for i, text in enumerate(texts):
+            await _send(session, url, f"seq-{i}", text, latencies, errors)
+    return {"latencies": latencies, "errors": errors}
+
+
+async def concurrent(url: str, texts: Sequence[str], conversations: int, turns: int) -> Dict[str, float]:
+    """`conversations` users at once, each sending `turns` messages one after another."""
+    import aiohttp
+
+    latencies, errors = [], []
+    connector = aiohttp.TCPConnector(limit=conversations)
+
+    async def user(n: int, session) -> None:
+        sender = f"conc-{conversations}-{n}-{uuid.uuid4().hex[:4]}"
+        for t in range(turns):
+            await _send(session, url, sender, texts[(n * turns + t) % len(texts)], latencies, errors)
+
+    async with aiohttp.ClientSession(connector=connector) as session:
+        start = time.perf_counter()
+        await asyncio.gather(*(user(n, session) for n in range(conversations)))
+        elapsed = time.perf_counter() - start
+    return {"conversations": conversations, "messages": len(latencies), "errors": len(errors),
+            "throughput": len(latencies) / elapsed, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95)}
+
+
+async def growth(url: str, texts: Sequence[str], checkpoints: Sequence[int], window: int = 5) -> Dict[int, float]:
+    """Median reply time of `window` messages ending at each checkpoint turn of one conversation."""
+    import aiohttp
+
+    latencies, errors, result = [], [], {}
+    sender = f"long-{uuid.uuid4().hex[:6]}"
+    async with aiohttp.ClientSession() as session:
+        for turn in range(1, max(checkpoints) + 1):
+            await _send(session, url, sender, texts[turn % len(texts)], latencies, errors)
+            if turn in checkpoints:
+                result[turn] = statistics.median(latencies[-window:])
+    return result
+
+
+def measure_speed(model: Path, tmp: Path, texts: Sequence[str], quick: bool) -> Dict[str, object]:
+    servers = Servers(model, tmp)
+    try:
+        asyncio.run(sequential(servers.url, texts[:10]))  # warm-up
+        seq = asyncio.run(sequential(servers.url, texts[: 10 if quick else 300]))
+        levels = [1, 4] if quick else [1, 8, 32]
+        conc = [asyncio.run(concurrent(servers.url, texts, c, 3 if quick else 10)) for c in levels]
+        memory = servers.memory()
+        grow = asyncio.run(growth(servers.url, texts, [5, 10] if quick else [5, 50, 200]))
+    finally:
+        servers.stop()
+    lat = seq["latencies"]
+    return {"p50": percentile(lat, 50), "p95": percentile(lat, 95), "p99": percentile(lat, 99),
+            "errors": len(seq["errors"]), "latencies": lat, "concurrency": conc, "growth": grow, **memory}
+
+
+# ---------------------------------------------------------------- accuracy
+def accuracy_of_model(model: Path) -> Dict[str, float]:
+    items = load_holdout()
+    report = score(items, asyncio.run(parse_all(model, [i["text"] for i in items])))
+    return {"accuracy": report.accuracy, "rejection": report.rejection, "wrong": report.wrong_answers}
+
+
+def accuracy_of_tfidf(limit: Optional[int]) -> Dict[str, float]:
+    pairs = training_examples()
+    baseline = TfidfNearestQuestion().fit([t for t, _ in pairs], [i for _, i in pairs])
+    items = load_holdout()[:limit]
+    answers = baseline.answers([i["text"] for i in items])
+    in_scope = [(a, i["expect"]) for a, i in zip(answers, items) if i["expect"] != "out_of_scope"]
+    out = [a for a, i in zip(answers, items) if i["expect"] == "out_of_scope"]
+    return {
+        "accuracy": sum(a == e for a, e in in_scope) / max(len(in_scope), 1),
+        "rejection": sum(a == "" for a in out) / max(len(out), 1),
+        "wrong": sum(a not in ("", e) for a, e in in_scope),
+        "threshold": baseline.threshold,
+    }
+
+
+# ---------------------------------------------------------------- report
+def machine() -> Dict[str, str]:
+    import rasa
+
+    return {
+        "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "cpus": str(os.cpu_count()),
+        "cpu": next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), "?"),
+        "python": platform.python_version(),
+        "rasa": rasa.__version__,
+    }
+
+
+def plots(out: Path, speeds: Dict[str, Dict[str, object]]) -> List[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name, speed in speeds.items():
+        ax.hist(speed["latencies"], bins=40, alpha=0.6, label=name)
+    ax.set_xlabel("reply time, ms (sequential, REST, with action server)")
+    ax.set_ylabel("messages")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "latency.png", dpi=100)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name, speed in speeds.items():
+        levels = speed["concurrency"]
+        ax.plot([c["conversations"] for c in levels], [c["throughput"] for c in levels], marker="o", label=name)
+    ax.set_xlabel("concurrent conversations")
+    ax.set_ylabel("messages per second")
+    ax.set_xscale("log", base=2)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "throughput.png", dpi=100)
+    plt.close(fig)
+    return ["latency.png", "throughput.png"]
+
+
+def report(out: Path, info, accuracy, training, speeds, images) -> str:
+    pct = lambda x: f"{x:.1%}"  # noqa: E731
+    lines = [
+        "# Pathfinder benchmark", "",
+        f"{info['date']} · {info['cpus']} CPUs ({info['cpu']}) · Python {info['python']} · Rasa {info['rasa']}", "",
+        "## Understanding (NLU hold-out set, tests/nlu/holdout.yml)", "",
+        "| system | answered correctly | wrong answers | out of scope rejected |", "|---|---|---|---|",
+    ]
+    for name, a in accuracy.items():
+        lines.append(f"| {name} | {pct(a['accuracy'])} | {a['wrong']} | {pct(a['rejection'])} |")
+    lines += ["", "## Training", "", "| system | training time | model size |", "|---|---|---|"]
+    for name, t in training.items():
+        lines.append(f"| {name} | {t['train_s']:.0f} s | {t['size_mb']:.1f} MB |")
+    lines += ["", "## Speed over HTTP (REST channel, action server, SQLite tracker store)", "",
+              "| system | p50 | p95 | p99 | errors | Rasa server RSS | action server RSS |", "|---|---|---|---|---|---|---|"]
+    for name, s in speeds.items():
+        lines.append(f"| {name} | {s['p50']:.1f} ms | {s['p95']:.1f} ms | {s['p99']:.1f} ms | {s['errors']} | "
+                     f"{s['rasa_rss_mb']:.0f} MB | {s['action_rss_mb']:.0f} MB |")
+    lines += ["", "| system | concurrent conversations | messages | errors | messages/s | p50 | p95 |", "|---|---|---|---|---|---|---|"]
+    for name, s in speeds.items():
+        for c in s["concurrency"]:
+            lines.append(f"| {name} | {c['conversations']} | {c['messages']} | {c['errors']} | {c['throughput']:.1f} | "
+                         f"{c['p50']:.1f} ms | {c['p95']:.1f} ms |")
+    lines += ["", "Reply time as one conversation grows (median of the 5 messages up to that turn):", "",
+              "| system | " + " | ".join(f"turn {t}" for t in next(iter(speeds.values()))["growth"]) + " |",
+              "|---|" + "---|" * len(next(iter(speeds.values()))["growth"])]
+    for name, s in speeds.items():
+        lines.append(f"| {name} | " + " | ".join(f"{v:.1f} ms" for v in s["growth"].values()) + " |")
+    lines += [""] + [f"![{i}]({i})" for i in images] + [""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sample of every step; no timings asserted")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    out = args.out or (ROOT / "results" / "bench-smoke" if args.quick else ROOT / "bench" / "results")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="pathfinder-bench-"))
+    texts = [i["text"] for i in load_holdout() if i["expect"] != "out_of_scope"]
+    try:
+        info = machine()
+        print(f"machine: {info}", flush=True)
+        models, training = {"Pathfinder": MODEL}, {}
+        if not args.quick:
+            print("training Pathfinder from scratch...", flush=True)
+            training["Pathfinder"] = train(None, tmp / "ours")
+            models["Pathfinder"] = training["Pathfinder"]["model"]
+            print("training Rasa's default configuration...", flush=True)
+            training["Rasa default config"] = train(DEFAULT_CONFIG, tmp / "default")
+            models["Rasa default config"] = training["Rasa default config"]["model"]
+        else:
+            training["Pathfinder"] = {"train_s": float("nan"), "size_mb": MODEL.stat().st_size / 1e6}
+
+        accuracy = {"TF-IDF nearest question": accuracy_of_tfidf(None)}
+        for name, model in models.items():
+            print(f"scoring {name} on the hold-out set...", flush=True)
+            accuracy[name] = accuracy_of_model(model)
+        speeds = {}
+        for name, model in models.items():
+            print(f"measuring {name} over HTTP...", flush=True)
+            speeds[name] = measure_speed(model, tmp, texts, args.quick)
+        images = plots(out, speeds)
+        text = report(out, info, accuracy, training, speeds, images)
+        (out / ("latest.md")).write_text(text)
+        print(text)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
