@@ -110,20 +110,22 @@ class KnowledgeBase:
     topics: Tuple[Topic, ...]
     page_questions: Tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        # Look-ups by id, built once (the action server answers from these on every message).
+        for name, items in (("_entries", self.entries), ("_articles", self.articles), ("_roles", self.roles), ("_topics", self.topics)):
+            object.__setattr__(self, name, {item.id: item for item in items})
+
     def entry(self, entry_id: str) -> Optional[Entry]:
-        return self._entries_by_id().get(entry_id)
+        return self._entries.get(entry_id)
 
     def article(self, article_id: str) -> Optional[Article]:
-        return {a.id: a for a in self.articles}.get(article_id)
+        return self._articles.get(article_id)
 
     def role(self, role_id: str) -> Optional[Role]:
-        return {r.id: r for r in self.roles}.get(role_id)
+        return self._roles.get(role_id)
 
     def topic(self, topic_id: str) -> Optional[Topic]:
-        return {t.id: t for t in self.topics}.get(topic_id)
-
-    def _entries_by_id(self) -> Dict[str, Entry]:
-        return {e.id: e for e in self.entries}
+        return self._topics.get(topic_id)
 
 
 class _Problems:
