@@ -25,14 +25,12 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench.baselines import TfidfNearestQuestion  # noqa: E402
-from evaluate_holdout import load_holdout, parse_all, score  # noqa: E402
+from evaluate_holdout import load_holdout, parse_all, score, training_examples  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "pathfinder.tar.gz"
@@ -60,16 +58,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def training_examples() -> List[tuple]:
-    pairs = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block["examples"].splitlines():
-                if line.startswith("- "):
-                    pairs.append((line[2:].strip(), block["intent"]))
-    return pairs
 
 
 def train(config_text: Optional[str], out_dir: Path) -> Dict[str, float]:

@@ -20,11 +20,12 @@ def _has_features(message: Message) -> bool:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafeLogisticRegressionClassifier(LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
-        with_features = [m for m in messages if _has_features(m)]
+        with_features, without = [], []
+        for message in messages:
+            (with_features if _has_features(message) else without).append(message)
         if with_features:
             super().process(with_features)
-        for message in messages:
-            if not _has_features(message):
-                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        for message in without:
+            message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages

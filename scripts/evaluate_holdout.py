@@ -54,6 +54,15 @@ class Report:
         )
 
 
+def training_examples() -> List[Tuple[str, str]]:
+    """Every (text, intent) of the NLU training data in data/nlu/."""
+    pairs = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            pairs.extend((line[2:].strip(), block["intent"]) for line in block["examples"].splitlines() if line.startswith("- "))
+    return pairs
+
+
 def load_holdout(path: Path = HOLDOUT) -> List[Dict[str, str]]:
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [{"text": str(i["text"]), "expect": str(i["expect"])} for i in items]

@@ -2,8 +2,6 @@
 import importlib.util
 from pathlib import Path
 
-import yaml
-
 from actions.knowledge import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,11 +15,7 @@ REPORT = ROOT / "results" / "holdout.txt"
 
 
 def _training_texts():
-    texts = set()
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            texts.update(normalise(line[2:]) for line in block["examples"].splitlines() if line.startswith("- "))
-    return texts
+    return {normalise(text) for text, _ in evaluate_holdout.training_examples()}
 
 
 def test_holdout_is_big_enough_and_never_trained_on(kb):
