@@ -240,8 +240,10 @@ def plots(out: Path, speeds: Dict[str, Dict[str, object]]) -> List[str]:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4))
+    slowest = max(max(speed["latencies"]) for speed in speeds.values())
+    bins = [slowest * i / 60 for i in range(61)]  # the same bins for every system, so bars compare
     for name, speed in speeds.items():
-        ax.hist(speed["latencies"], bins=40, alpha=0.6, label=name)
+        ax.hist(speed["latencies"], bins=bins, alpha=0.6, label=name)
     ax.set_xlabel("reply time, ms (sequential, REST, with action server)")
     ax.set_ylabel("messages")
     ax.legend()
