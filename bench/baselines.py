@@ -26,6 +26,12 @@ def _vectorizer() -> FeatureUnion:
     )
 
 
+def _unit_rows(matrix):
+    """Each half of the feature union is L2-normalised; normalise whole rows so a dot product is a cosine."""
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    return matrix.multiply(1 / np.maximum(norms, 1e-12)[:, None]).tocsr()
+
+
 class TfidfNearestQuestion:
     def __init__(self) -> None:
         self.threshold = 0.0
@@ -37,16 +43,11 @@ class TfidfNearestQuestion:
 
     def _fit(self, texts: Sequence[str], intents: Sequence[str]) -> None:
         self.vectorizer = _vectorizer()
-        self.matrix = self.vectorizer.fit_transform(texts)
-        # Each half of the union is L2-normalised; normalise the whole row so a dot product is a cosine.
-        norms = np.sqrt(self.matrix.multiply(self.matrix).sum(axis=1)).A1
-        self.matrix = self.matrix.multiply(1 / np.maximum(norms, 1e-12)[:, None]).tocsr()
+        self.matrix = _unit_rows(self.vectorizer.fit_transform(texts))
         self.intents = list(intents)
 
     def nearest(self, texts: Sequence[str]) -> List[Tuple[str, float]]:
-        queries = self.vectorizer.transform(texts)
-        norms = np.sqrt(queries.multiply(queries).sum(axis=1)).A1
-        queries = queries.multiply(1 / np.maximum(norms, 1e-12)[:, None]).tocsr()
+        queries = _unit_rows(self.vectorizer.transform(texts))
         similarity = (queries @ self.matrix.T).toarray()
         best = similarity.argmax(axis=1)
         return [(self.intents[i], float(similarity[row, i])) for row, i in enumerate(best)]

@@ -15,7 +15,6 @@ import datetime
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench.baselines import TfidfNearestQuestion  # noqa: E402
-from evaluate_holdout import load_holdout, parse_all, score, training_examples  # noqa: E402
+from actions.understanding import ANSWER, FALLBACK, Decision  # noqa: E402
+from running_assistant import RunningAssistant  # noqa: E402
+from evaluate_holdout import load_holdout, parse_all, score, tally, training_examples  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "pathfinder.tar.gz"
@@ -45,19 +46,6 @@ def percentile(values: Sequence[float], p: float) -> float:
     k = (len(ordered) - 1) * p / 100
     low, high = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def train(config_text: Optional[str], out_dir: Path) -> Dict[str, float]:
@@ -77,53 +65,6 @@ def train(config_text: Optional[str], out_dir: Path) -> Dict[str, float]:
     seconds = time.monotonic() - start
     model = out_dir / "model.tar.gz"
     return {"model": model, "train_s": seconds, "size_mb": model.stat().st_size / 1e6}
-
-
-# ---------------------------------------------------------------- servers
-class Servers:
-    """The action server and a Rasa server on free loopback ports, as scripts/run.sh starts them."""
-
-    def __init__(self, model: Path, tmp: Path):
-        self.action_port, self.rasa_port = free_port(), free_port()
-        env = dict(os.environ, ACTION_HOST="127.0.0.1", ACTION_PORT=str(self.action_port),
-                   TRACKER_DB=str(tmp / f"tracker-{uuid.uuid4().hex[:6]}.db"), SANIC_HOST="127.0.0.1")
-        log = (tmp / "servers.log").open("a")
-        self.action = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        self.rasa = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port",
-             str(self.rasa_port), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
-        self._wait(f"http://127.0.0.1:{self.action_port}/health")
-        self._wait(f"http://127.0.0.1:{self.rasa_port}/")
-
-    def _wait(self, url: str, seconds: float = 240) -> None:
-        import urllib.request
-
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                return
-            except OSError:
-                if self.rasa.poll() is not None or self.action.poll() is not None:
-                    raise RuntimeError("a server exited during start-up")
-                time.sleep(0.5)
-        raise RuntimeError(f"{url} did not answer in {seconds}s")
-
-    def memory(self) -> Dict[str, float]:
-        return {"rasa_rss_mb": rss_mb(self.rasa.pid), "action_rss_mb": rss_mb(self.action.pid)}
-
-    def stop(self) -> None:
-        for process in (self.rasa, self.action):
-            process.terminate()
-        for process in (self.rasa, self.action):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 async def _send(session, url: str, sender: str, text: str, latencies: List[float], errors: List[str]) -> None:
@@ -183,14 +124,15 @@ async def growth(url: str, texts: Sequence[str], checkpoints: Sequence[int], win
 
 
 def measure_speed(model: Path, tmp: Path, texts: Sequence[str], quick: bool) -> Dict[str, object]:
-    servers = Servers(model, tmp)
+    servers = RunningAssistant(tmp, model=model)
+    url = servers.webhook
     try:
-        asyncio.run(sequential(servers.url, texts[:10]))  # warm-up
-        seq = asyncio.run(sequential(servers.url, texts[: 10 if quick else 300]))
+        asyncio.run(sequential(url, texts[:10]))  # warm-up
+        seq = asyncio.run(sequential(url, texts[: 10 if quick else 300]))
         levels = [1, 4] if quick else [1, 8, 32]
-        conc = [asyncio.run(concurrent(servers.url, texts, c, 3 if quick else 10)) for c in levels]
+        conc = [asyncio.run(concurrent(url, texts, c, 3 if quick else 10)) for c in levels]
         memory = servers.memory()
-        grow = asyncio.run(growth(servers.url, texts, [5, 10] if quick else [5, 50, 200]))
+        grow = asyncio.run(growth(url, texts, [5, 10] if quick else [5, 50, 200]))
     finally:
         servers.stop()
     lat = seq["latencies"]
@@ -199,25 +141,23 @@ def measure_speed(model: Path, tmp: Path, texts: Sequence[str], quick: bool) -> 
 
 
 # ---------------------------------------------------------------- accuracy
+def figures(scored) -> Dict[str, float]:
+    return {"accuracy": scored.accuracy, "rejection": scored.rejection, "wrong": scored.wrong_answers}
+
+
 def accuracy_of_model(model: Path) -> Dict[str, float]:
     items = load_holdout()
-    report = score(items, asyncio.run(parse_all(model, [i["text"] for i in items])))
-    return {"accuracy": report.accuracy, "rejection": report.rejection, "wrong": report.wrong_answers}
+    return figures(score(items, asyncio.run(parse_all(model, [i["text"] for i in items]))))
 
 
-def accuracy_of_tfidf(limit: Optional[int]) -> Dict[str, float]:
+def accuracy_of_tfidf() -> Dict[str, float]:
+    """The TF-IDF baseline answers its nearest entry or nothing; scored like our decisions."""
     pairs = training_examples()
     baseline = TfidfNearestQuestion().fit([t for t, _ in pairs], [i for _, i in pairs])
-    items = load_holdout()[:limit]
+    items = load_holdout()
     answers = baseline.answers([i["text"] for i in items])
-    in_scope = [(a, i["expect"]) for a, i in zip(answers, items) if i["expect"] != "out_of_scope"]
-    out = [a for a, i in zip(answers, items) if i["expect"] == "out_of_scope"]
-    return {
-        "accuracy": sum(a == e for a, e in in_scope) / max(len(in_scope), 1),
-        "rejection": sum(a == "" for a in out) / max(len(out), 1),
-        "wrong": sum(a not in ("", e) for a, e in in_scope),
-        "threshold": baseline.threshold,
-    }
+    decisions = [Decision(ANSWER, faq_id=a) if a else Decision(FALLBACK) for a in answers]
+    return figures(tally(items, decisions))
 
 
 # ---------------------------------------------------------------- report
@@ -265,7 +205,7 @@ def plots(out: Path, speeds: Dict[str, Dict[str, object]]) -> List[str]:
     return ["latency.png", "throughput.png"]
 
 
-def report(out: Path, info, accuracy, training, speeds, images) -> str:
+def report(info, accuracy, training, speeds, images) -> str:
     pct = lambda x: f"{x:.1%}"  # noqa: E731
     lines = [
         "# Pathfinder benchmark", "",
@@ -320,16 +260,16 @@ def main(argv=None) -> int:
         else:
             training["Pathfinder"] = {"train_s": float("nan"), "size_mb": MODEL.stat().st_size / 1e6}
 
-        accuracy = {"TF-IDF nearest question": accuracy_of_tfidf(None)}
+        accuracy_by_system = {"TF-IDF nearest question": accuracy_of_tfidf()}
         for name, model in models.items():
             print(f"scoring {name} on the hold-out set...", flush=True)
-            accuracy[name] = accuracy_of_model(model)
+            accuracy_by_system[name] = accuracy_of_model(model)
         speeds = {}
         for name, model in models.items():
             print(f"measuring {name} over HTTP...", flush=True)
             speeds[name] = measure_speed(model, tmp, texts, args.quick)
         images = plots(out, speeds)
-        text = report(out, info, accuracy, training, speeds, images)
+        text = report(info, accuracy_by_system, training, speeds, images)
         (out / ("latest.md")).write_text(text)
         print(text)
     finally:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.settings import load_settings  # noqa: E402
-from actions.understanding import ANSWER, CLARIFY, decide  # noqa: E402
+from actions.understanding import ANSWER, CLARIFY, Decision, decide  # noqa: E402
 
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
 OUT_OF_SCOPE = "out_of_scope"
@@ -68,11 +68,10 @@ def load_holdout(path: Path = HOLDOUT) -> List[Dict[str, str]]:
     return [{"text": str(i["text"]), "expect": str(i["expect"])} for i in items]
 
 
-def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings=None) -> Report:
-    settings = settings or load_settings()
+def tally(items: List[Dict[str, str]], decisions: List[Decision]) -> Report:
+    """Scores what a system decided for each hold-out item (ours, or a baseline's)."""
     report = Report()
-    for item, parse in zip(items, parses):
-        decision = decide(parse, settings)
+    for item, decision in zip(items, decisions):
         outcome = decision.faq_id if decision.kind == ANSWER else f"{decision.kind}{list(decision.candidates) or ''}"
         if item["expect"] == OUT_OF_SCOPE:
             report.out_of_scope += 1
@@ -91,6 +90,12 @@ def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings=No
             report.wrong_answers += 1
         report.errors.append((item["text"], item["expect"], outcome))
     return report
+
+
+def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings=None) -> Report:
+    """Scores NLU parses through the answer action's own decision rule."""
+    settings = settings or load_settings()
+    return tally(items, [decide(parse, settings) for parse in parses])
 
 
 async def parse_all(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
