@@ -70,7 +70,7 @@ test-unit: install check-generated ## knowledge base, generator and action unit 
 	$(PY) -m pytest tests/unit -q
 
 test-dialogue: validate $(MODEL) ## rasa test on the test stories, failing on any prediction error
-	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/core --fail-on-prediction-errors --quiet
+	$(RASA) test core --e2e --stories tests/stories --model $(MODEL) --out results/core --fail-on-prediction-errors --quiet
 
 test-integration: $(MODEL) ## hold-out accuracy, HTTP end-to-end, rasa shell (needs the model)
 	$(PY) -m pytest tests/integration -q

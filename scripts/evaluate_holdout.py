@@ -20,10 +20,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions import dialogue  # noqa: E402
+from actions.dialogue import Context, Mentions  # noqa: E402
+from actions.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
 from actions.settings import load_settings  # noqa: E402
 from actions.understanding import ANSWER, CLARIFY, Decision, decide  # noqa: E402
 
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+FOLLOW_UP_HOLDOUT = ROOT / "tests" / "nlu" / "holdout_follow_ups.yml"
+ENTITY_TYPES = ("role", "location", "certification", "topic")
 OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -92,10 +97,25 @@ def tally(items: List[Dict[str, str]], decisions: List[Decision]) -> Report:
     return report
 
 
-def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings=None) -> Report:
-    """Scores NLU parses through the answer action's own decision rule."""
+def as_answered(kb: KnowledgeBase, decision: Decision, parse: Dict[str, Any]) -> Decision:
+    """What the user gets from the answer action at the start of a conversation: an answer goes to
+    the role the message names ("how much does a PMO analyst earn?" -> pmo_salary), or to a
+    "no answer for that role" with suggestions."""
+    if decision.kind != ANSWER:
+        return decision
+    mentions = Mentions.from_entities(parse.get("entities") or [], kb)
+    outcome = dialogue.answer(kb, "", kb.entry(decision.faq_id), mentions, Context())
+    marker = outcome.messages[-1]["json_message"]
+    if marker["type"] == "faq_answer":
+        return Decision(ANSWER, faq_id=marker["faq_id"])
+    return Decision(CLARIFY, candidates=tuple(marker.get("candidates") or ()))
+
+
+def score(items: List[Dict[str, str]], parses: List[Dict[str, Any]], settings=None, kb: KnowledgeBase = None) -> Report:
+    """Scores NLU parses through the answer action's own decision rule and role resolution."""
     settings = settings or load_settings()
-    return tally(items, [decide(parse, settings) for parse in parses])
+    kb = kb or load_knowledge_base(settings.knowledge_dir)
+    return tally(items, [as_answered(kb, decide(parse, settings), parse) for parse in parses])
 
 
 async def parse_all(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
@@ -116,6 +136,55 @@ def evaluate(model: Path, holdout: Path = HOLDOUT, settings=None) -> Report:
     return score(items, parses, settings)
 
 
+@dataclass
+class FollowUpReport:
+    total: int = 0
+    intent_correct: int = 0
+    entities_correct: int = 0
+    errors: List[Tuple[str, str, str]] = field(default_factory=list)  # text, expected, got
+
+    def summary(self) -> str:
+        return (
+            f"follow-up hold-out: intent {self.intent_correct}/{self.total} ({self.intent_correct / self.total:.1%}), "
+            f"entities exactly right {self.entities_correct}/{self.total} ({self.entities_correct / self.total:.1%})"
+        )
+
+
+def load_follow_up_holdout(path: Path = FOLLOW_UP_HOLDOUT) -> List[Dict[str, Any]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _expected_entities(item: Dict[str, Any]) -> Dict[str, List[str]]:
+    out = {}
+    for kind in ENTITY_TYPES:
+        if kind in item:
+            out[kind] = sorted(item[kind] if isinstance(item[kind], list) else [item[kind]])
+    return out
+
+
+def score_follow_ups(items: List[Dict[str, Any]], parses: List[Dict[str, Any]]) -> FollowUpReport:
+    """Intent, and the set of entity values per type, against what the hold-out expects."""
+    report = FollowUpReport()
+    for item, parse in zip(items, parses):
+        report.total += 1
+        intent = (parse.get("intent") or {}).get("name")
+        found: Dict[str, List[str]] = {}
+        for entity in parse.get("entities") or []:
+            found.setdefault(entity["entity"], []).append(entity["value"])
+        found = {k: sorted(set(v)) for k, v in found.items()}
+        expected = _expected_entities(item)
+        report.intent_correct += intent == item["intent"]
+        report.entities_correct += found == expected
+        if intent != item["intent"] or found != expected:
+            report.errors.append((item["text"], f"{item['intent']} {expected}", f"{intent} {found}"))
+    return report
+
+
+def evaluate_follow_ups(model: Path, holdout: Path = FOLLOW_UP_HOLDOUT) -> FollowUpReport:
+    items = load_follow_up_holdout(holdout)
+    return score_follow_ups(items, asyncio.run(parse_all(model, [i["text"] for i in items])))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "pathfinder.tar.gz")
@@ -128,6 +197,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"  expected {expected:32} got {outcome:40} {text}")
         print(Counter(e[1] for e in report.errors).most_common())
     print(report.summary())
+    follow_ups = evaluate_follow_ups(args.model)
+    if args.errors:
+        for text, expected, got in follow_ups.errors:
+            print(f"  expected {expected:50} got {got:50} {text}")
+    print(follow_ups.summary())
     return 0
 
 

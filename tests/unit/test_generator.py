@@ -56,8 +56,31 @@ def test_rasa_reads_the_generated_training_data(kb):
     by_intent = {}
     for example in nlu.intent_examples:
         by_intent.setdefault(example.get("intent"), []).append(example.get("text"))
-    assert set(by_intent) == {f"faq_{e.id}" for e in kb.entries}
-    for entry in kb.entries:
-        assert by_intent[f"faq_{entry.id}"] == [" ".join(q.split()) for q in entry.questions]
+    assert set(by_intent) == {f"faq_{e.id}" for e in kb.intent_entries}
+    for entry in kb.intent_entries:
+        # Its own questions, then its variants' (role names marked as entities, which Rasa strips).
+        expected = list(entry.questions) + [q for v in sorted(kb.variants_of(entry.id), key=lambda v: v.id) for q in v.questions]
+        assert by_intent[f"faq_{entry.id}"] == [" ".join(q.split()) for q in expected]
+    annotated = {e.get("text"): e.get("entities") for e in nlu.intent_examples if e.get("entities")}
+    assert annotated["How much does a programme manager earn?"][0]["entity"] == "role"
+    assert annotated["How much does a programme manager earn?"][0]["value"] == "programme_manager"
     domain = Domain.from_yaml(files[ROOT / "domain" / "faq.yml"])
     assert set(domain.intents) >= set(by_intent)
+
+
+def test_follow_up_examples_mark_what_the_extractor_will_find(kb):
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    nlu = RasaYAMLReader().reads(generate.render(kb)[ROOT / "data" / "nlu" / "follow_ups.yml"])
+    examples = {e.get("text"): e.get("entities") or [] for e in nlu.intent_examples}
+    assert {"intent": "follow_up"} and len(examples) > 100
+    values = {(x["entity"], x["value"]) for ents in examples.values() for x in ents}
+    for role in kb.roles:
+        assert ("role", role.id) in values
+    assert ("location", "uk") in values and ("certification", "pmp") in values
+
+
+def test_at_least_30_multi_turn_test_stories(kb):
+    stories = yaml.safe_load(generate.render(kb)[ROOT / "tests" / "stories" / "test_follow_up_stories.yml"])["stories"]
+    multi_turn = [s for s in stories if sum(1 for step in s["steps"] if "intent" in step) >= 3]
+    assert len(multi_turn) >= 30

@@ -1,0 +1,234 @@
+"""Keeps the thread of a conversation: which role, place and topic a message is about. No Rasa imports.
+
+A question ("Is it stressful?") or a follow-up ("what about programme managers?") is resolved
+against what the conversation is about (`Context`, read from the slots) and what the message
+names (`Mentions`, from the NLU entities). The knowledge base has at most one answer per
+(topic, role); when it has none for the combination asked, the assistant says so and offers the
+questions it can answer, and never replays an answer about another role.
+
+Each function returns an `Outcome`: the messages to send and the slots to set.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from actions import replies
+from actions.knowledge import Entry, KnowledgeBase
+from actions.mentions import CERTIFICATION, LOCATION, OTHER_ROLE, ROLE, TOPIC
+from actions.replies import Message
+
+PROJECT_MANAGER = "project_manager"
+MAX_CHOICES = 5
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation is about so far (the slots the actions set)."""
+
+    faq_id: Optional[str] = None
+    topic: Optional[str] = None
+    role: Optional[str] = None
+    previous_role: Optional[str] = None  # the role before the current one, for "which one pays more?"
+    location: Optional[str] = None
+
+    @classmethod
+    def from_slots(cls, slots: Dict[str, Any]) -> "Context":
+        return cls(**{name: slots.get(name) or None for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """The canonical ids a message names, per entity type, in the order written, each once."""
+
+    roles: Tuple[str, ...] = ()
+    locations: Tuple[str, ...] = ()
+    certifications: Tuple[str, ...] = ()
+    topics: Tuple[str, ...] = ()
+    other_roles: Tuple[str, ...] = ()  # jobs we do not cover
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[Dict[str, Any]], kb: KnowledgeBase) -> "Mentions":
+        """From Rasa's entities; values the knowledge base does not know are ignored."""
+        known = {ROLE: kb.role, LOCATION: kb.location, CERTIFICATION: kb.certification, TOPIC: kb.topic, OTHER_ROLE: kb.other_role}
+        found: Dict[str, List[str]] = {kind: [] for kind in known}
+        for entity in sorted(entities or [], key=lambda e: e.get("start") or 0):
+            kind, value = entity.get("entity"), entity.get("value")
+            if kind in known and isinstance(value, str) and known[kind](value) and value not in found[kind]:
+                found[kind].append(value)
+        return cls(*(tuple(found[kind]) for kind in (ROLE, LOCATION, CERTIFICATION, TOPIC, OTHER_ROLE)))
+
+    @property
+    def only_other_roles(self) -> bool:
+        """Names a job we do not cover ("product manager") and none that we do."""
+        return bool(self.other_roles) and not self.roles
+
+
+@dataclass(frozen=True)
+class Outcome:
+    messages: List[Message]
+    slots: Dict[str, Optional[str]] = field(default_factory=dict)
+
+
+def requested_role(kb: KnowledgeBase, entry: Entry, mentions: Mentions, context: Context) -> str:
+    """The role a question about `entry`'s topic is asking about."""
+    topic, roles = entry.topic, mentions.roles
+    if len(roles) > 1:
+        # "What's the difference between a PMO and a PM?": the entry is about the pair it names.
+        if entry.role in roles:
+            return entry.role
+        others = [r for r in roles if r != PROJECT_MANAGER]
+        return next((r for r in others if kb.answer_for(topic, r)), others[0] if others else entry.role)
+    if roles:
+        role = roles[0]
+        if role == PROJECT_MANAGER and not kb.answer_for(topic, role):
+            # Topics like "how does X differ from a project manager?" name the project manager as the
+            # yardstick, not as the role asked about: keep the conversation's role.
+            return context.role if context.role and kb.answer_for(topic, context.role) else entry.role
+        return role
+    return context.role or entry.role
+
+
+def answer_in_topic(kb: KnowledgeBase, topic: str, role: str) -> Tuple[Optional[Entry], bool]:
+    """The answer for (topic, role), or a near topic's answer for that role; and whether it is a near one."""
+    entry = kb.answer_for(topic, role)
+    if entry:
+        return entry, False
+    for near in kb.topic(topic).near if kb.topic(topic) else ():
+        entry = kb.answer_for(near, role)
+        if entry:
+            return entry, True
+    return None, False
+
+
+def _role_slots(context: Context, role: str) -> Dict[str, Optional[str]]:
+    """The conversation is now about `role`; the one before it is kept for comparisons."""
+    previous = context.role if context.role and context.role != role else context.previous_role
+    return {"role": role, "previous_role": previous}
+
+
+def _answer_slots(entry: Entry, context: Context, location: Optional[str]) -> Dict[str, Optional[str]]:
+    return {"faq_id": entry.id, "topic": entry.topic, **_role_slots(context, entry.role), "location": location or context.location}
+
+
+def suggestions_for_role(kb: KnowledgeBase, role: str, first_topic: Optional[str] = None) -> List[Entry]:
+    """Questions the knowledge base answers for `role`, the asked topic's near topics first."""
+    entries = list(kb.entries_for_role(role))
+    near = set(kb.topic(first_topic).near) if first_topic and kb.topic(first_topic) else set()
+    entries.sort(key=lambda e: (e.topic not in near, e.variant_of is not None))
+    return entries[:MAX_CHOICES]
+
+
+def answer(
+    kb: KnowledgeBase,
+    base_url: str,
+    entry: Entry,
+    mentions: Mentions,
+    context: Context,
+    lead_in: Optional[str] = None,
+    role: Optional[str] = None,
+) -> Outcome:
+    """Answers `entry`'s question for `role` (by default the role the message or the conversation is
+    about) and the place the message names."""
+    if mentions.only_other_roles and role is None:
+        return Outcome(replies.other_role_messages(kb.other_role(mentions.other_roles[0])))
+    role = role or requested_role(kb, entry, mentions, context)
+    location_id = mentions.locations[0] if mentions.locations else None
+    location = kb.location(location_id) if location_id else None
+    target, near = (entry, False) if role == entry.role else answer_in_topic(kb, entry.topic, role)
+
+    if target is None:
+        topic = kb.topic(entry.topic)
+        return Outcome(
+            replies.no_answer_messages(kb, topic, kb.role(role), suggestions_for_role(kb, role, entry.topic), fallback=entry),
+            {"topic": entry.topic, **_role_slots(context, role)},
+        )
+    if location and not location.covered:
+        return Outcome(
+            replies.location_not_covered_messages(kb, target, location),
+            {**_answer_slots(target, context, location.id), "faq_id": context.faq_id},
+        )
+    notes = [lead_in] if lead_in else []
+    if near:
+        notes.append(replies.near_answer_note(kb, entry.topic, target))
+    elif not location and context.location and kb.location(context.location) and not kb.location(context.location).covered:
+        notes.append(replies.UK_ONLY_NOTE)
+    return Outcome(replies.answer_messages(kb, target.id, base_url, lead_in=" ".join(notes) or None), _answer_slots(target, context, location_id))
+
+
+def follow_up(kb: KnowledgeBase, base_url: str, mentions: Mentions, context: Context) -> Outcome:
+    """ "what about programme managers?", "and in the UK?", "what about PMP?", "what about pay?" """
+    if mentions.certifications:
+        certification = kb.certification(mentions.certifications[0])
+        return Outcome(replies.certification_messages(kb, certification), {"topic": "certification"})
+
+    last = kb.entry(context.faq_id) if context.faq_id else None
+    if mentions.only_other_roles:
+        return Outcome(replies.other_role_messages(kb.other_role(mentions.other_roles[0])))
+    if mentions.roles:
+        role = mentions.roles[-1]  # "and for a PMO analyst rather than a PM?": the last one named
+        topic = mentions.topics[0] if mentions.topics else (last.topic if last else context.topic)
+        if topic is None:
+            choices = suggestions_for_role(kb, role)
+            return Outcome(replies.choose_question_messages(kb, kb.role(role), choices), _role_slots(context, role))
+        base = last if last and last.topic == topic else kb.answer_for(topic, role) or _any_in_topic(kb, topic)
+        if base is None:
+            return Outcome(replies.choose_question_messages(kb, kb.role(role), suggestions_for_role(kb, role)), _role_slots(context, role))
+        return answer(kb, base_url, base, mentions, context, role=role)
+
+    if mentions.topics:
+        role = context.role or PROJECT_MANAGER
+        base = kb.answer_for(mentions.topics[0], role) or _any_in_topic(kb, mentions.topics[0])
+        if base:
+            return answer(kb, base_url, base, mentions, context, role=role)
+
+    if mentions.locations:
+        location = kb.location(mentions.locations[0])
+        if last is None:
+            return Outcome(replies.location_only_messages(location), {"location": location.id})
+        # The same question for the role the conversation is about now (which may have no answer).
+        role = context.role or last.role
+        lead_in = replies.covered_location_note(location) if location.covered else None
+        return answer(kb, base_url, last, mentions, context, lead_in=lead_in, role=role)
+    return Outcome(replies.which_role_messages(kb))
+
+
+def _any_in_topic(kb: KnowledgeBase, topic: str) -> Optional[Entry]:
+    return kb.answer_for(topic, PROJECT_MANAGER) or next((e for e in kb.entries if e.topic == topic), None)
+
+
+def compare(kb: KnowledgeBase, mentions: Mentions, context: Context) -> Outcome:
+    """ "which one pays more?" after two roles were discussed, or "PMO or Scrum Master: which is more senior?" """
+    roles = list(mentions.roles)
+    for role in (context.role, context.previous_role):
+        if len(roles) < 2 and role and role not in roles:
+            roles.append(role)
+    if len(roles) < 2:
+        return Outcome(replies.compare_which_roles_messages(kb, roles))
+    roles = roles[:2]
+    topic = kb.topic(mentions.topics[0]) if mentions.topics else None
+    if topic is None:
+        return Outcome(replies.compare_overall_messages(kb, roles), {"topic": "career_choice"})
+    entries = [kb.answer_for(topic.id, role) for role in roles]
+    return Outcome(replies.compare_messages(kb, topic, roles, entries), {"topic": topic.id})
+
+
+def _last_answer(kb: KnowledgeBase, context: Context) -> Optional[Entry]:
+    return kb.entry(context.faq_id) if context.faq_id else None
+
+
+def tell_more(kb: KnowledgeBase, base_url: str, context: Context) -> Outcome:
+    entry = _last_answer(kb, context)
+    if entry is None:
+        return Outcome(replies.nothing_yet_messages())
+    related = [e for e in suggestions_for_role(kb, entry.role) if e.id != entry.id][:3]
+    related += [e for e in kb.entries if e.topic == entry.topic and e.id != entry.id and e not in related][: 5 - len(related)]
+    return Outcome(replies.more_messages(kb, entry, related, base_url))
+
+
+def list_articles(kb: KnowledgeBase, base_url: str, context: Context) -> Outcome:
+    entry = _last_answer(kb, context)
+    return Outcome(replies.articles_messages(kb, entry, base_url) if entry else replies.nothing_yet_messages())
+
+
+def cite_sources(kb: KnowledgeBase, context: Context) -> Outcome:
+    entry = _last_answer(kb, context)
+    return Outcome(replies.sources_messages(kb, entry) if entry else replies.nothing_yet_messages())
