@@ -9,6 +9,7 @@ counts as rejected when the assistant does not answer it with any entry.
 """
 import argparse
 import asyncio
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -59,12 +60,19 @@ class Report:
         )
 
 
+def _plain(example: str) -> str:
+    """An example without its entity markup: '[PMO]{"entity": ...}' -> 'PMO'."""
+    return re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", example)
+
+
 def training_examples() -> List[Tuple[str, str]]:
-    """Every (text, intent) of the NLU training data in data/nlu/."""
+    """Every (text, intent) of the NLU training data in data/nlu/ (lookup tables and synonyms are not examples)."""
     pairs = []
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            pairs.extend((line[2:].strip(), block["intent"]) for line in block["examples"].splitlines() if line.startswith("- "))
+            if "intent" in block:
+                lines = block["examples"].splitlines()
+                pairs.extend((_plain(line[2:].strip()), block["intent"]) for line in lines if line.startswith("- "))
     return pairs
 
 

@@ -11,6 +11,9 @@ spec.loader.exec_module(evaluate_holdout)
 
 MIN_ACCURACY = 0.90
 MIN_REJECTION = 0.90
+# Follow-ups ("what about PMO?", "which one pays more?"): intent, and every entity exactly right.
+MIN_FOLLOW_UP_INTENT = 0.80
+MIN_FOLLOW_UP_ENTITIES = 0.95
 REPORT = ROOT / "results" / "holdout.txt"
 
 
@@ -38,3 +41,19 @@ def test_holdout_accuracy_and_out_of_scope_rejection(trained_model, record_prope
     record_property("holdout", report.summary())
     assert report.accuracy >= MIN_ACCURACY, f"{report.summary()} (see {REPORT})"
     assert report.rejection >= MIN_REJECTION, f"{report.summary()} (see {REPORT})"
+
+
+def test_follow_up_holdout_is_never_trained_on():
+    items = evaluate_holdout.load_follow_up_holdout()
+    assert len(items) >= 40
+    training = _training_texts()
+    assert [i["text"] for i in items if normalise(i["text"]) in training] == []
+
+
+def test_follow_up_intents_and_entities(trained_model):
+    report = evaluate_holdout.evaluate_follow_ups(trained_model)
+    print(report.summary())
+    with REPORT.open("a") as out:
+        out.write(report.summary() + "\n" + "\n".join(f"expected {e:50} got {g:50} {t}" for t, e, g in report.errors) + "\n")
+    assert report.intent_correct / report.total >= MIN_FOLLOW_UP_INTENT, report.summary()
+    assert report.entities_correct / report.total >= MIN_FOLLOW_UP_ENTITIES, report.summary()
