@@ -5,8 +5,11 @@ cd "$(dirname "$0")/.."
 : "${PATHFINDER_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${ACTION_HOST:=127.0.0.1}" "${TRACKER_DB:=var/tracker.db}"
 export PATHFINDER_HOST RASA_PORT ACTION_PORT ACTION_HOST TRACKER_DB
 source scripts/servers.sh
+# Channels: credentials.yml, plus Slack and Microsoft Teams when their variables are set (see the README).
+export RASA_CREDENTIALS="var/credentials-$RASA_PORT.yml"
+"$VENV_BIN/python" scripts/make_credentials.py credentials.yml "$RASA_CREDENTIALS"
 trap 'echo; echo "stopping..."; stop_servers; exit 0' INT TERM
-trap 'stop_servers' EXIT
+trap 'stop_servers; rm -f "$RASA_CREDENTIALS"' EXIT
 
 start_action_server
 start_rasa_server
@@ -21,6 +24,8 @@ Pathfinder is running.
   terminal:  make shell (in another terminal)
 Press Ctrl-C to stop.
 MSG
+if [ -n "${SLACK_BOT_TOKEN:-}" ]; then echo "  Slack:     $base/webhooks/slack/webhook (Event Subscriptions and Interactivity URL)"; fi
+if [ -n "${TEAMS_APP_ID:-}" ]; then echo "  Teams:     $base/webhooks/botframework/webhook (the Azure Bot's messaging endpoint)"; fi
 # Exit when either server does; Ctrl-C is handled by the trap above.
 wait -n "${PIDS[@]}"
 echo "error: a server stopped unexpectedly" >&2

@@ -36,3 +36,13 @@ def pytest_terminal_summary(terminalreporter):
     report = ROOT / "results" / "holdout.txt"
     if report.is_file() and report.stat().st_mtime > STARTED:
         terminalreporter.write_line(report.read_text().splitlines()[0])
+
+
+@pytest.fixture(scope="session")
+def chat(tmp_path_factory):
+    """The servers with Slack and Microsoft Teams enabled, replying to local fakes of their APIs."""
+    from tests.integration.chat_fakes import ChatTestBed
+
+    bed = ChatTestBed(tmp_path_factory.mktemp("chat"))
+    yield bed
+    assert bed.stop() == 0, bed.assistant.log.read_text()[-2000:]
