@@ -11,6 +11,7 @@ from rasa.shared.utils.io import read_config_file
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerFaq
+from actions.replies import faq_payload
 from channels import botframework, slack
 from scripts.make_credentials import build
 
@@ -121,8 +122,8 @@ async def test_slack_did_you_mean_is_an_actions_block_of_payload_buttons(kb, set
     assert section["text"]["text"].endswith("Did you mean:")
     assert actions["type"] == "actions"
     assert [(e["type"], e["text"]["text"], e["value"]) for e in actions["elements"]] == [
-        ("button", kb.entry("pm_salary").title, "/faq_pm_salary"),
-        ("button", kb.entry("pm_demand").title, "/faq_pm_demand"),
+        ("button", kb.entry("pm_salary").title, faq_payload(kb.entry("pm_salary"))),
+        ("button", kb.entry("pm_demand").title, faq_payload(kb.entry("pm_demand"))),
         ("button", "Something else", "/something_else"),
     ]
     assert len({e["action_id"] for e in actions["elements"]}) == 3
@@ -191,11 +192,11 @@ async def test_teams_did_you_mean_buttons_send_their_payload_and_show_their_titl
     assert buttons[0] == {
         "type": "messageBack",
         "title": kb.entry("pm_salary").title,
-        "text": "/faq_pm_salary",
+        "text": faq_payload(kb.entry("pm_salary")),
         "displayText": kb.entry("pm_salary").title,
-        "value": {"payload": "/faq_pm_salary"},
+        "value": {"payload": faq_payload(kb.entry("pm_salary"))},
     }
-    assert [b["text"] for b in buttons] == ["/faq_pm_salary", "/faq_pm_demand", "/something_else"]
+    assert [b["text"] for b in buttons] == [faq_payload(kb.entry("pm_salary")), faq_payload(kb.entry("pm_demand")), "/something_else"]
 
 
 @pytest.mark.parametrize(
