@@ -43,8 +43,9 @@ class RunningAssistant:
             ACTION_HOST="127.0.0.1",
             TRACKER_DB=str(self.tracker_db),
             **({"MODEL": str(model)} if model else {}),
-            **(env or {}),
         )
+        run_env.update(env or {})  # the caller's values win (a shared TRACKER_DB, say)
+        self.tracker_db = Path(run_env["TRACKER_DB"])
         self.process = subprocess.Popen(
             ["scripts/run.sh"], cwd=ROOT, env=run_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -68,15 +69,18 @@ class RunningAssistant:
         response.raise_for_status()
         return response.json()
 
-    def memory(self) -> Dict[str, float]:
-        """Resident memory of the two servers, the children of run.sh."""
+    def server_pids(self) -> Dict[str, int]:
+        """{"action": pid, "rasa": pid}: the two servers, the children of run.sh."""
         children = (Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()).split()
         result = {}
         for pid in map(int, children):
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            key = "action_rss_mb" if b"actions" in command else "rasa_rss_mb"
-            result[key] = rss_mb(pid)
+            result["action" if b"actions" in command else "rasa"] = pid
         return result
+
+    def memory(self) -> Dict[str, float]:
+        """Resident memory of the two servers."""
+        return {f"{name}_rss_mb": rss_mb(pid) for name, pid in self.server_pids().items()}
 
     def stop(self) -> int:
         """Ctrl-C, as a user would; returns run.sh's exit code."""
