@@ -1,0 +1,1 @@
+"""Rasa input channels of our own (named by module path in credentials.yml)."""
