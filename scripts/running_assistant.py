@@ -29,10 +29,10 @@ def rss_mb(pid: int) -> float:
 
 
 class RunningAssistant:
-    """Both servers via scripts/run.sh, with a tracker database of their own; `stop()` is Ctrl-C."""
+    """The servers via scripts/run.sh, with a tracker database of their own; `stop()` is Ctrl-C."""
 
     def __init__(self, tmp: Path, model: Optional[Path] = None, env: Optional[Dict[str, str]] = None):
-        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
         self.tracker_db = tmp / f"tracker-{self.rasa_port}.db"
         self.log = tmp / f"run-{self.rasa_port}.log"
         run_env = dict(
@@ -41,6 +41,7 @@ class RunningAssistant:
             RASA_PORT=str(self.rasa_port),
             ACTION_PORT=str(self.action_port),
             ACTION_HOST="127.0.0.1",
+            WEB_PORT=str(self.web_port),
             TRACKER_DB=str(self.tracker_db),
             **({"MODEL": str(model)} if model else {}),
             **(env or {}),
@@ -50,6 +51,7 @@ class RunningAssistant:
         )
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
+        self.web_url = f"http://127.0.0.1:{self.web_port}"  # the demo page, and the origin CORS allows by default
         self._wait_until_running()
 
     def _wait_until_running(self, seconds: int = 240) -> None:
@@ -69,11 +71,13 @@ class RunningAssistant:
         return response.json()
 
     def memory(self) -> Dict[str, float]:
-        """Resident memory of the two servers, the children of run.sh."""
+        """Resident memory of the action server and the Rasa server, children of run.sh."""
         children = (Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()).split()
         result = {}
         for pid in map(int, children):
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if b"scripts/web_server.py" in command:
+                continue  # the demo page's static server
             key = "action_rss_mb" if b"actions" in command else "rasa_rss_mb"
             result[key] = rss_mb(pid)
         return result
