@@ -27,7 +27,7 @@ PIP_QUIET   := 2>&1 | { grep -v "is ignored: it is neither a file nor a director
 
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
 
-.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration bench bench-smoke clean constraints
+.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration test-browser chromium bench bench-smoke clean constraints
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -49,7 +49,10 @@ $(NODE_MODULES): package.json package-lock.json
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(INSTALLED) $(SPACY_MODEL)/meta.json $(NODE_MODULES) ## create .venv, install pinned Python and npm dependencies, build the offline spaCy pipeline
+chromium: ## Debian's chromium for the browser test, installed only when missing
+	@scripts/install_chromium.sh
+
+install: $(INSTALLED) $(SPACY_MODEL)/meta.json $(NODE_MODULES) chromium ## create .venv, install pinned Python and npm dependencies, build the offline spaCy pipeline, Chromium
 
 generate: $(INSTALLED) ## regenerate NLU data, responses and test stories from data/knowledge/
 	$(PY) scripts/generate.py
@@ -82,13 +85,17 @@ test-dialogue: validate $(MODEL) ## rasa test on the test stories, failing on an
 test-integration: $(MODEL) $(NODE_MODULES) ## hold-out accuracy, HTTP and socket.io end-to-end, rasa shell (needs the model)
 	$(PY) -m pytest tests/integration -q
 
-test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end
+test-browser: $(MODEL) $(NODE_MODULES) ## the demo page's chat widget in headless Chromium (needs the model)
+	$(PY) -m pytest tests/browser -q
+
+test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end, browser
 	$(PY) -m pytest tests/unit -q
 	@$(MAKE) --no-print-directory validate
 	@$(MAKE) --no-print-directory $(MODEL)
 	@$(MAKE) --no-print-directory test-dialogue
 	@$(MAKE) --no-print-directory bench-smoke
 	$(PY) -m pytest tests/integration -q
+	@$(MAKE) --no-print-directory test-browser
 
 bench: train ## benchmark accuracy, speed and memory against the alternatives (~30 min); writes bench/results/
 	$(PY) bench/bench.py
