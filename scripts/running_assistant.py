@@ -47,7 +47,10 @@ class RunningAssistant:
             **(env or {}),
         )
         self.process = subprocess.Popen(
-            ["scripts/run.sh"], cwd=ROOT, env=run_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+            ["scripts/run.sh"], cwd=ROOT, env=run_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            # `stop()` is Ctrl-C even when the tests run as a background job, whose shell made them ignore SIGINT:
+            # bash cannot trap a signal it was started ignoring.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
