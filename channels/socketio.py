@@ -42,12 +42,14 @@ class SocketIOOutput(stock.SocketIOOutput):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
+        """Link buttons have no payload (fix 2 above); others stay the stock channel's quick replies."""
         if not any(button.get("type") == "web_url" for button in buttons):
             await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
             return
         await self._send_message(recipient_id, {"text": text, "buttons": buttons})
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """Not for people (fix 3 above)."""
         logger.debug(f"Not sending custom message {json_message} to the web chat.")
 
 
