@@ -53,6 +53,12 @@ def assistant(tmp_path_factory):
     assert running.stop() == 0, running.log.read_text()[-2000:]
 
 
+def reply_to(text, entry, kb):
+    """What the visitor should see: the text, the start of the answer, its article links."""
+    links = [{"title": kb.article(a).title, "url": article_url(kb.article(a), BASE_URL)} for a in entry.articles]
+    return {"text": text, "answer": shown_start(entry.answer), "links": links}
+
+
 def clarify_reply(assistant):
     for message in AMBIGUOUS:
         reply = assistant.say("browser-test-probe", message)
@@ -63,26 +69,21 @@ def clarify_reply(assistant):
 
 
 def test_a_visitor_chats_on_the_demo_page(assistant, kb):
-    become_pm, salary, stress = kb.entry("become_pm"), kb.entry("pm_salary"), kb.entry("pm_stress")
     ambiguous, reply = clarify_reply(assistant)
     choice = kb.entry(reply[-1]["custom"]["candidates"][0])
     plan = {
         "url": assistant.web_url + "/",
         "chromium": chromium(),
         "screenshot": str(SCREENSHOT),
-        "question": {
-            "text": "How do I become a project manager with no experience?",
-            "answer": shown_start(become_pm.answer),
-            "links": [{"title": kb.article(a).title, "url": article_url(kb.article(a), BASE_URL)} for a in become_pm.articles],
-        },
+        "question": reply_to("How do I become a project manager with no experience?", kb.entry("become_pm"), kb),
         "ambiguous": {
             "text": ambiguous,
             "clarify": CLARIFY_TEXT,
             "suggestions": [button["title"] for button in reply[0]["buttons"]],
-            "choice": {"title": choice.title, "answer": shown_start(choice.answer)},
+            "choice": {"title": choice.title, **reply_to(choice.title, choice, kb)},
         },
-        "followUp": {"text": "How much money do project managers earn?", "answer": shown_start(salary.answer)},
-        "afterReload": {"text": "Is project manager a stressful job?", "answer": shown_start(stress.answer)},
+        "followUp": reply_to("How much money do project managers earn?", kb.entry("pm_salary"), kb),
+        "afterReload": reply_to("Is project manager a stressful job?", kb.entry("pm_stress"), kb),
         "neverShown": NEVER_SHOWN,
     }
     result = subprocess.run(

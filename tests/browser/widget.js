@@ -33,11 +33,24 @@ async function main() {
     const botSays = (text) => chat.locator(".rw-response", { hasText: text }).last();
     const visitorSays = (text) => chat.locator(".rw-client", { hasText: text }).last();
 
-    async function ask(text, expected) {
+    // Every answer's related articles: links, which stay on screen.
+    const articleLists = chat.locator(".rw-replies:has(a.rw-reply)");
+
+    // `act` makes the assistant answer (`reply.answer`), with these articles after it (`reply.links`).
+    async function expectAnswer(act, reply) {
+      const listsBefore = await articleLists.count();
+      await act();
+      await botSays(reply.answer).waitFor({ timeout: REPLY_TIMEOUT });
+      const links = articleLists.nth(listsBefore);
+      await links.waitFor();
+      const shown = await links.locator("a.rw-reply").evaluateAll((anchors) => anchors.map((a) => ({ title: a.textContent, url: a.href })));
+      assert.deepEqual(shown, reply.links);
+    }
+
+    async function type(text) {
       await chat.locator(".rw-new-message").fill(text);
       await chat.locator(".rw-new-message").press("Enter");
       await visitorSays(text).waitFor();
-      await botSays(expected).waitFor({ timeout: REPLY_TIMEOUT });
     }
 
     async function assertNoMarkerShown() {
@@ -58,24 +71,20 @@ async function main() {
     await chat.locator(".rw-response").first().waitFor({ timeout: REPLY_TIMEOUT }); // the greeting
 
     // A question from the source page: the answer and its articles as links.
-    await ask(plan.question.text, plan.question.answer);
-    const articles = chat.locator(".rw-message", { hasText: "Related articles:" }).last().locator("a.rw-reply");
-    await articles.first().waitFor();
-    const links = await articles.evaluateAll((anchors) => anchors.map((a) => ({ title: a.textContent, url: a.href })));
-    assert.deepEqual(links, plan.question.links);
+    await expectAnswer(() => type(plan.question.text), plan.question);
     await assertNoMarkerShown();
 
     // Something ambiguous: "Did you mean", then a suggestion clicked answers it.
-    await ask(plan.ambiguous.text, plan.ambiguous.clarify);
+    await type(plan.ambiguous.text);
+    await botSays(plan.ambiguous.clarify).waitFor({ timeout: REPLY_TIMEOUT });
     const suggestions = botSays(plan.ambiguous.clarify).locator("xpath=..").locator("div.rw-reply"); // quick replies
     await suggestions.first().waitFor();
     assert.deepEqual(await suggestions.allInnerTexts(), plan.ambiguous.suggestions);
-    await suggestions.getByText(plan.ambiguous.choice.title, { exact: true }).click();
-    await botSays(plan.ambiguous.choice.answer).waitFor({ timeout: REPLY_TIMEOUT });
+    await expectAnswer(() => suggestions.getByText(plan.ambiguous.choice.title, { exact: true }).click(), plan.ambiguous.choice);
     await assertNoMarkerShown();
 
     // A follow-up in the same conversation.
-    await ask(plan.followUp.text, plan.followUp.answer);
+    await expectAnswer(() => type(plan.followUp.text), plan.followUp);
 
     // Reload: the conversation is still there, and goes on.
     await page.reload();
@@ -84,7 +93,8 @@ async function main() {
     await visitorSays(plan.question.text).waitFor();
     await botSays(plan.question.answer).waitFor();
     await botSays(plan.followUp.answer).waitFor();
-    await ask(plan.afterReload.text, plan.afterReload.answer);
+    assert.equal(await articleLists.count(), 3);
+    await expectAnswer(() => type(plan.afterReload.text), plan.afterReload);
     await assertNoMarkerShown();
 
     fs.mkdirSync(path.dirname(plan.screenshot), { recursive: true });
