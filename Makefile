@@ -8,6 +8,7 @@ RASA        := $(VENV)/bin/rasa
 INSTALLED   := $(VENV)/.installed
 SPACY_MODEL := models/spacy/en_pathfinder
 MODEL       := models/pathfinder.tar.gz
+NODE_MODULES := node_modules/.package-lock.json
 
 # Defaults for the ${...} values in endpoints.yml; override on the command line or in the environment.
 export PATHFINDER_HOST ?= 127.0.0.1
@@ -26,7 +27,7 @@ PIP_QUIET   := 2>&1 | { grep -v "is ignored: it is neither a file nor a director
 
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
 
-.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration bench bench-smoke clean constraints
+.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration test-browser chromium bench bench-smoke clean constraints
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -42,7 +43,16 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find
 $(SPACY_MODEL)/meta.json: $(INSTALLED) scripts/build_spacy_model.py
 	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
 
-install: $(INSTALLED) $(SPACY_MODEL)/meta.json ## create .venv, install pinned dependencies, build the offline spaCy pipeline
+# The website widget (web/) and the browser test's driver, from package-lock.json; no browser download.
+$(NODE_MODULES): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: the website widget needs Node.js 18+ and npm (Debian/Ubuntu: apt-get install nodejs npm)" >&2; exit 1; }
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+chromium: ## Debian's chromium for the browser test, installed only when missing
+	@scripts/install_chromium.sh
+
+install: $(INSTALLED) $(SPACY_MODEL)/meta.json $(NODE_MODULES) chromium ## create .venv, install pinned Python and npm dependencies, build the offline spaCy pipeline, Chromium
 
 generate: $(INSTALLED) ## regenerate NLU data, responses and test stories from data/knowledge/
 	$(PY) scripts/generate.py
@@ -60,7 +70,7 @@ $(MODEL): $(INSTALLED) $(SPACY_MODEL)/meta.json $(TRAIN_INPUTS)
 train: install generate ## generate, then train the model if its inputs changed
 	@$(MAKE) --no-print-directory $(MODEL)
 
-run: train ## start the action server and the Rasa server (Ctrl-C stops both)
+run: train ## start the action server, the Rasa server and the demo web page (Ctrl-C stops them)
 	scripts/run.sh
 
 shell: train ## talk to the assistant in the terminal (rasa shell + action server)
@@ -72,25 +82,29 @@ test-unit: install check-generated ## knowledge base, generator and action unit 
 test-dialogue: validate $(MODEL) ## rasa test on the test stories, failing on any prediction error
 	$(RASA) test core --e2e --stories tests/stories --model $(MODEL) --out results/core --fail-on-prediction-errors --quiet
 
-test-integration: $(MODEL) ## hold-out accuracy, HTTP end-to-end, rasa shell (needs the model)
+test-integration: $(MODEL) $(NODE_MODULES) ## hold-out accuracy, HTTP and socket.io end-to-end, rasa shell (needs the model)
 	$(PY) -m pytest tests/integration -q
 
-test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end
+test-browser: $(MODEL) $(NODE_MODULES) ## the demo page's chat widget in headless Chromium (needs the model)
+	$(PY) -m pytest tests/browser -q
+
+test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end, browser
 	$(PY) -m pytest tests/unit -q
 	@$(MAKE) --no-print-directory validate
 	@$(MAKE) --no-print-directory $(MODEL)
 	@$(MAKE) --no-print-directory test-dialogue
 	@$(MAKE) --no-print-directory bench-smoke
 	$(PY) -m pytest tests/integration -q
+	@$(MAKE) --no-print-directory test-browser
 
 bench: train ## benchmark accuracy, speed and memory against the alternatives (~30 min); writes bench/results/
 	$(PY) bench/bench.py
 
-bench-smoke: $(MODEL) ## a tiny sample of every benchmark step, so it cannot rot (no timings asserted)
+bench-smoke: $(MODEL) $(NODE_MODULES) ## a tiny sample of every benchmark step, so it cannot rot (no timings asserted)
 	$(PY) bench/bench.py --quick
 
 constraints: $(INSTALLED) ## rewrite constraints.txt from the current venv
 	@{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean: ## remove the venv, models, results and runtime data
-	rm -rf $(VENV) models results var .rasa .pytest_cache
+	rm -rf $(VENV) node_modules models results var .rasa .pytest_cache

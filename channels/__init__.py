@@ -1,5 +1,4 @@
-"""Our subclasses of Rasa's Slack and Bot Framework (Microsoft Teams) connectors.
-
-Rasa loads them by module path from the credentials file that scripts/make_credentials.py writes
-when their environment variables are set (see the README, "Slack" and "Microsoft Teams").
+"""Rasa input channels of our own, named by module path in the credentials file: REST and socket.io
+with input checks and fixes (credentials.yml), Slack and Bot Framework (Microsoft Teams) when their
+environment variables are set (scripts/make_credentials.py; see the README).
 """

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server, waits until both answer, and stops both on Ctrl-C.
+# Starts the action server, the Rasa server and the demo web page, waits until they answer, and stops them on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${PATHFINDER_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${ACTION_HOST:=127.0.0.1}" "${TRACKER_DB:=var/tracker.db}"
 export PATHFINDER_HOST RASA_PORT ACTION_PORT ACTION_HOST TRACKER_DB
+# Browsers may call the Rasa server (HTTP and socket.io) only from these origins (space-separated, or *).
+: "${WEB_PORT:=8080}" "${CORS_ORIGINS:=http://$PATHFINDER_HOST:$WEB_PORT}"
+export WEB_PORT CORS_ORIGINS
 source scripts/servers.sh
 # Channels: credentials.yml, plus Slack and Microsoft Teams when their variables are set (see the README).
 export RASA_CREDENTIALS="var/credentials-$RASA_PORT.yml"
@@ -12,12 +15,15 @@ trap 'echo; echo "stopping..."; stop_servers; exit 0' INT TERM
 trap 'stop_servers; rm -f "$RASA_CREDENTIALS"' EXIT
 
 start_action_server
-start_rasa_server
+read -ra cors_origins <<< "$CORS_ORIGINS"
+start_rasa_server --cors "${cors_origins[@]}"
+start_web_server
 
 base="http://$PATHFINDER_HOST:$RASA_PORT"
 cat <<MSG
 
 Pathfinder is running.
+  web page:  http://$PATHFINDER_HOST:$WEB_PORT (a demo page with the chat widget; CORS_ORIGINS=$CORS_ORIGINS)
   REST:      curl -s $base/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                -d '{"sender": "me", "message": "How do I become a project manager with no experience?"}'
   socket.io: $base/socket.io (the web chat widget's channel)

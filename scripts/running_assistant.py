@@ -29,10 +29,10 @@ def rss_mb(pid: int) -> float:
 
 
 class RunningAssistant:
-    """Both servers via scripts/run.sh, with a tracker database of their own; `stop()` is Ctrl-C."""
+    """The servers via scripts/run.sh, with a tracker database of their own; `stop()` is Ctrl-C."""
 
     def __init__(self, tmp: Path, model: Optional[Path] = None, env: Optional[Dict[str, str]] = None):
-        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
         self.tracker_db = tmp / f"tracker-{self.rasa_port}.db"
         self.log = tmp / f"run-{self.rasa_port}.log"
         run_env = dict(
@@ -41,16 +41,21 @@ class RunningAssistant:
             RASA_PORT=str(self.rasa_port),
             ACTION_PORT=str(self.action_port),
             ACTION_HOST="127.0.0.1",
+            WEB_PORT=str(self.web_port),
             TRACKER_DB=str(self.tracker_db),
             **({"MODEL": str(model)} if model else {}),
         )
         run_env.update(env or {})  # the caller's values win (a shared TRACKER_DB, say)
         self.tracker_db = Path(run_env["TRACKER_DB"])
         self.process = subprocess.Popen(
-            ["scripts/run.sh"], cwd=ROOT, env=run_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+            ["scripts/run.sh"], cwd=ROOT, env=run_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            # `stop()` is Ctrl-C even when the tests run as a background job, whose shell made them ignore SIGINT:
+            # bash cannot trap a signal it was started ignoring.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
+        self.web_url = f"http://127.0.0.1:{self.web_port}"  # the demo page, and the origin CORS allows by default
         self._wait_until_running()
 
     def _wait_until_running(self, seconds: int = 240) -> None:
@@ -75,6 +80,8 @@ class RunningAssistant:
         result = {}
         for pid in map(int, children):
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if b"scripts/web_server.py" in command:
+                continue  # the demo page's static server
             result["action" if b"actions" in command else "rasa"] = pid
         return result
 

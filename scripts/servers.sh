@@ -36,3 +36,10 @@ start_rasa_server() {
   PIDS+=($!)
   wait_for "Rasa server" "http://$PATHFINDER_HOST:$RASA_PORT/" 180 "$!"
 }
+
+start_web_server() {
+  "$VENV_BIN/python" scripts/web_server.py --host "$PATHFINDER_HOST" --port "$WEB_PORT" \
+    --socket-url "http://$PATHFINDER_HOST:$RASA_PORT" &
+  PIDS+=($!)
+  wait_for "web server" "http://$PATHFINDER_HOST:$WEB_PORT/" 20 "$!"
+}

@@ -24,9 +24,9 @@ def trained_model():
 def assistant(tmp_path_factory):
     running = RunningAssistant(tmp_path_factory.mktemp("run"), env={"ARTICLES_BASE_URL": "https://training.example"})
     yield running
-    # Ctrl-C stops both servers cleanly: run.sh exits 0 and both ports are free again.
+    # Ctrl-C stops the servers cleanly: run.sh exits 0 and their ports are free again.
     assert running.stop() == 0, running.log.read_text()[-2000:]
-    for port in (running.rasa_port, running.action_port):
+    for port in (running.rasa_port, running.action_port, running.web_port):
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after Ctrl-C"
 

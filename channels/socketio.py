@@ -1,0 +1,112 @@
+"""Rasa's socket.io channel, which the website widget (rasa-webchat) talks to, fixed for Rasa 3.6.21.
+
+credentials.yml names it `channels.socketio.SocketIOInput`; its settings are the stock channel's.
+Each difference below broke the widget with the stock channel (rasa.core.channels.socketio):
+
+1. `session_persistence: true` lost every reply: the stock `session_request` handler calls
+   python-socketio's `enter_room` without `await` (RasaHQ/rasa#13027). It has been a coroutine since
+   python-socketio 5.10, so the socket never joined its session's room, which is where replies go.
+2. Link buttons (`{"title", "type": "web_url", "url"}`, our related articles) raised
+   KeyError('payload'), which also lost the turn from the tracker store. They go out as `buttons`,
+   which rasa-webchat shows as links and keeps on screen (it hides `quick_replies` once one is used).
+3. `custom` messages raised TypeError (`emit(event, **json_message)`). They are machine-readable
+   markers for API clients and analytics, not for people, and the tracker store keeps them, so
+   this channel does not send them. (rasa-webchat would not show one anyway unless the page gave it
+   a React `customComponent`.)
+4. Any website could open a socket: browsers do not apply CORS to WebSockets, and the stock channel
+   turns python-socketio's origin check off (`cors_allowed_origins=[]`, so that Rasa's `--cors`
+   alone sets the CORS headers of HTTP long-polling; python-socketio's would duplicate them). This
+   one refuses to connect a browser whose Origin is not in CORS_ORIGINS, the list `--cors` gets.
+   Clients that send no Origin (not browsers) are let in, as with python-socketio's own check.
+"""
+import json
+import logging
+import os
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels import socketio as stock
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+
+def origins_from_env(environ=os.environ) -> Optional[List[Text]]:
+    """CORS_ORIGINS, space-separated; None (no check) when unset or empty."""
+    origins = environ.get("CORS_ORIGINS", "").split()
+    return origins or None
+
+
+class SocketIOOutput(stock.SocketIOOutput):
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        """Link buttons have no payload (fix 2 above); others stay the stock channel's quick replies."""
+        if not any(button.get("type") == "web_url" for button in buttons):
+            await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
+            return
+        await self._send_message(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """Not for people (fix 3 above)."""
+        logger.debug(f"Not sending custom message {json_message} to the web chat.")
+
+
+class SocketIOInput(stock.SocketIOInput):
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        channel = super().from_credentials(credentials)
+        channel.allowed_origins = origins_from_env()
+        return channel
+
+    def __init__(self, *args: Any, allowed_origins: Optional[List[Text]] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed_origins = allowed_origins
+
+    def origin_allowed(self, origin: Optional[Text]) -> bool:
+        if origin is None or self.allowed_origins is None or "*" in self.allowed_origins:
+            return True
+        return origin.lower() in (allowed.lower() for allowed in self.allowed_origins)
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        """For messages Rasa sends on its own (reminders, external events)."""
+        return SocketIOOutput(self.sio, self.bot_message_evt) if super().get_output_channel() else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The stock blueprint, with three of its socket.io event handlers replaced."""
+        blueprint = super().blueprint(on_new_message)
+        sio, namespace = self.sio, self.namespace
+        stock_connect = sio.handlers[namespace or "/"]["connect"]
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if not self.origin_allowed(origin):
+                logger.info(f"Refused a socket.io connection from origin {origin} (not in CORS_ORIGINS).")
+                return False
+            return await stock_connect(sid, environ, auth)
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: Text, data: Dict) -> None:
+            # As the stock handler, with our output channel.
+            if self.session_persistence and not data.get("session_id"):
+                logger.warning("Ignored a socket.io message without a session_id; send `session_request` first.")
+                return
+            sender_id = data["session_id"] if self.session_persistence else sid
+            metadata = data.get(self.metadata_key, {})
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)
+            )
+
+        return blueprint
