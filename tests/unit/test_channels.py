@@ -53,7 +53,7 @@ def test_channels_are_added_with_placeholders_that_rasa_fills_in(tmp_path, monke
         "app_password": TEAMS_ENV["TEAMS_APP_PASSWORD"],
         "tenant_id": "my-tenant",
     }
-    assert "rest" in credentials and "socketio" in credentials
+    assert "channels.rest.RestInput" in credentials and "channels.socketio.SocketIOInput" in credentials
 
 
 def test_empty_variables_count_as_unset():
