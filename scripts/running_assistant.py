@@ -82,7 +82,7 @@ class RunningAssistant:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             if b"scripts/web_server.py" in command:
                 continue  # the demo page's static server
-            result["action" if b"actions" in command else "rasa"] = pid
+            result["action" if any(part.endswith(b"action_server.py") for part in command) else "rasa"] = pid
         return result
 
     def memory(self) -> Dict[str, float]:

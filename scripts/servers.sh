@@ -4,6 +4,12 @@ VENV_BIN="${VENV_BIN:-.venv/bin}"
 MODEL="${MODEL:-models/pathfinder.tar.gz}"
 PIDS=()
 mkdir -p var
+# The Rasa server proves itself to the action server with this token (endpoints.yml, scripts/action_server.py).
+# Unless one is given, each run makes its own; it lives only in these processes' environment.
+if [ -z "${ACTION_TOKEN:-}" ]; then
+  ACTION_TOKEN=$("${VENV_BIN}/python" -c 'import secrets; print(secrets.token_urlsafe(32))')
+fi
+export ACTION_TOKEN
 
 stop_servers() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -24,8 +30,8 @@ wait_for() {
 }
 
 start_action_server() {
-  # The action server's bind address comes from SANIC_HOST (rasa-sdk has no flag for it).
-  SANIC_HOST="$ACTION_HOST" "$VENV_BIN/rasa" run actions --actions actions --port "$ACTION_PORT" &
+  # rasa-sdk's server behind a shared-token check (scripts/action_server.py).
+  "$VENV_BIN/python" scripts/action_server.py &
   PIDS+=($!)
   wait_for "action server" "http://$ACTION_HOST:$ACTION_PORT/health" 60 "$!"
 }

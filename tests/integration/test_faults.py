@@ -63,6 +63,18 @@ def test_a_restarted_rasa_server_remembers_the_conversation(tmp_path):
         assert second.stop() == 0
 
 
+def _wait_ok(url, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in {seconds}s")
+
+
 def _bash(script, env, log):
     return subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -71,6 +83,7 @@ def test_an_action_server_that_refuses_connections_gets_an_apology_then_recovers
     rasa_port, action_port = free_port(), free_port()
     env = dict(
         os.environ,
+        ACTION_TOKEN="the-right-token",
         PATHFINDER_HOST="127.0.0.1",
         RASA_PORT=str(rasa_port),
         ACTION_HOST="127.0.0.1",
@@ -91,6 +104,15 @@ def test_an_action_server_that_refuses_connections_gets_an_apology_then_recovers
         replies, seconds = timed_say(url, sender, "How do I become a project manager?")
         assert seconds < 10
         assert_apology(replies)
+
+        # An action server with another token refuses the Rasa server's calls (401): still an apology.
+        impostor = _bash("source scripts/servers.sh && start_action_server && wait", dict(env, ACTION_TOKEN="another"), tmp_path / "impostor.log")
+        try:
+            _wait_ok(f"http://127.0.0.1:{action_port}/health")
+            assert_apology(timed_say(url, sender, "How do I become a project manager?")[0])
+        finally:
+            os.killpg(impostor.pid, signal.SIGTERM)
+            impostor.wait(timeout=30)
 
         actions = _bash("source scripts/servers.sh && start_action_server && wait", env, tmp_path / "actions.log")
         deadline = time.monotonic() + 120
