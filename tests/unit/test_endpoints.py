@@ -89,3 +89,24 @@ def test_half_configured_stores_stop_the_start_naming_what_is_missing(environ, m
         build(BASE, {**RUNTIME, **environ})
     assert message in str(stopped.value)
     assert "p@h" not in str(stopped.value)
+
+
+def test_docker_compose_gives_each_replica_postgres_and_redis(tmp_path, monkeypatch):
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
+    services = compose["services"]
+    replicas = [name for name in services if name.startswith("rasa-")]
+    assert len(replicas) >= 2
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    for name in replicas:
+        assert f"server {name}:5005" in nginx  # every replica is behind nginx
+        environ = {k: ("secret" if v.startswith("${") else v) for k, v in services[name]["environment"].items()}
+        text, summary = build(BASE, {**RUNTIME, **environ})
+        assert summary == [
+            "tracker store: PostgreSQL (DB_HOST, DB_NAME, DB_USER, DB_PASSWORD, DB_PORT)",
+            "lock store: Redis (REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_DB)",
+        ]
+        assert environ["DB_HOST"] in services and environ["REDIS_HOST"] in services and environ["ACTION_HOST"] in services
+    assert services["postgres"]["environment"]["POSTGRES_DB"] == services["rasa-1"]["environment"]["DB_NAME"]
+    assert services["postgres"]["environment"]["POSTGRES_USER"] == services["rasa-1"]["environment"]["DB_USER"]
