@@ -27,7 +27,7 @@ PIP_QUIET   := 2>&1 | { grep -v "is ignored: it is neither a file nor a director
 
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
 
-.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration test-browser chromium bench bench-smoke clean constraints
+.PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration test-browser chromium test-scaleout scaleout bench bench-smoke clean constraints
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -88,7 +88,13 @@ test-integration: $(MODEL) $(NODE_MODULES) ## hold-out accuracy, HTTP and socket
 test-browser: $(MODEL) $(NODE_MODULES) ## the demo page's chat widget in headless Chromium (needs the model)
 	$(PY) -m pytest tests/browser -q
 
-test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end, browser
+scaleout: train ## PostgreSQL, Redis, nginx and two Rasa servers on this machine (scripts/scaleout.sh; Ctrl-C stops all)
+	scripts/scaleout.sh
+
+test-scaleout: $(MODEL) ## the scale-out topology under 50 concurrent conversations (prints the load figures)
+	$(PY) -m pytest tests/integration/test_scaleout.py -q
+
+test: install check-generated ## every test: unit, validate, train once, dialogue, bench smoke, hold-out, end-to-end (incl. scale-out), browser
 	$(PY) -m pytest tests/unit -q
 	@$(MAKE) --no-print-directory validate
 	@$(MAKE) --no-print-directory $(MODEL)

@@ -11,8 +11,11 @@ source scripts/servers.sh
 # Channels: credentials.yml, plus Slack and Microsoft Teams when their variables are set (see the README).
 export RASA_CREDENTIALS="var/credentials-$RASA_PORT.yml"
 "$VENV_BIN/python" scripts/make_credentials.py credentials.yml "$RASA_CREDENTIALS"
+# Stores: SQLite and in-memory locks, or PostgreSQL and Redis when their variables are set (see the README).
+export RASA_ENDPOINTS="var/endpoints-$RASA_PORT.yml"
+"$VENV_BIN/python" scripts/make_endpoints.py endpoints.yml "$RASA_ENDPOINTS"
 trap 'echo; echo "stopping..."; stop_servers; exit 0' INT TERM
-trap 'stop_servers; rm -f "$RASA_CREDENTIALS"' EXIT
+trap 'stop_servers; rm -f "$RASA_CREDENTIALS" "$RASA_ENDPOINTS"' EXIT
 
 start_action_server
 read -ra cors_origins <<< "$CORS_ORIGINS"

@@ -38,7 +38,7 @@ start_action_server() {
 
 start_rasa_server() {
   "$VENV_BIN/rasa" run --model "$MODEL" --interface "$PATHFINDER_HOST" --port "$RASA_PORT" \
-    --endpoints endpoints.yml --credentials "${RASA_CREDENTIALS:-credentials.yml}" "$@" &
+    --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" "$@" &
   PIDS+=($!)
   wait_for "Rasa server" "http://$PATHFINDER_HOST:$RASA_PORT/" 180 "$!"
 }

@@ -32,10 +32,13 @@ def assistant(tmp_path_factory):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Show the hold-out figures in every run's summary, pass or fail."""
+    """Show the hold-out and scale-out load figures in every run's summary, pass or fail."""
     report = ROOT / "results" / "holdout.txt"
     if report.is_file() and report.stat().st_mtime > STARTED:
         terminalreporter.write_line(report.read_text().splitlines()[0])
+    load = ROOT / "results" / "scaleout.txt"
+    if load.is_file() and load.stat().st_mtime > STARTED:
+        terminalreporter.write_line(load.read_text().strip())
 
 
 @pytest.fixture(scope="session")
