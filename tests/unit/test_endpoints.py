@@ -10,7 +10,7 @@ from scripts.make_endpoints import build
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "endpoints.yml").read_text()
-RUNTIME = {"ACTION_HOST": "127.0.0.1", "ACTION_PORT": "5055", "TRACKER_DB": "var/tracker.db"}
+RUNTIME = {"ACTION_HOST": "127.0.0.1", "ACTION_PORT": "5055", "ACTION_TOKEN": "a-test-token", "TRACKER_DB": "var/tracker.db"}
 POSTGRES = {"DB_HOST": "db.internal", "DB_PORT": "6543", "DB_NAME": "conversations", "DB_USER": "rasa", "DB_PASSWORD": "pa$$:word@/x"}
 REDIS = {"REDIS_HOST": "cache.internal", "REDIS_PORT": "6380", "REDIS_PASSWORD": "r3d!s", "REDIS_DB": "2"}
 
