@@ -99,5 +99,5 @@ def test_a_visitor_chats_on_the_demo_page(assistant, kb):
         for sender, data in rows:
             said.setdefault(sender, []).append(json.loads(data)["text"])
     assert list(said.values()) == [
-        ["/greet", plan["question"]["text"], ambiguous, faq_payload(choice.id), plan["followUp"]["text"], plan["afterReload"]["text"]]
+        ["/greet", plan["question"]["text"], ambiguous, faq_payload(choice), plan["followUp"]["text"], plan["afterReload"]["text"]]
     ]
