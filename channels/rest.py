@@ -8,7 +8,6 @@ The stock channel answers 500 to a body that is not a JSON object, and silently 
 - a message longer than MAX_MESSAGE_CHARS (default 2000) gets a polite reply asking for a shorter
   one, and is not run through the assistant.
 """
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -17,20 +16,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage as BadRequest  # sanic 21.12 (Rasa 3.6): a 400
 from sanic.request import Request
 
-MAX_SENDER_CHARS = 255
-DEFAULT_MAX_MESSAGE_CHARS = 2000
-
-
-def max_message_chars(env=os.environ) -> int:
-    raw = env.get("MAX_MESSAGE_CHARS") or str(DEFAULT_MAX_MESSAGE_CHARS)
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"MAX_MESSAGE_CHARS must be a positive whole number, got {raw!r}")
-    return int(raw)
-
-
-def too_long_text(limit: int) -> str:
-    return f"Sorry, that message is too long for me. Please keep it under {limit:,} characters."
-
+from channels.limits import MAX_SENDER_CHARS, max_message_chars, too_long_text
 
 def _body(request: Request) -> Dict[str, Any]:
     body = request.json

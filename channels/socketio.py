@@ -18,6 +18,9 @@ Each difference below broke the widget with the stock channel (rasa.core.channel
    alone sets the CORS headers of HTTP long-polling; python-socketio's would duplicate them). This
    one refuses to connect a browser whose Origin is not in CORS_ORIGINS, the list `--cors` gets.
    Clients that send no Origin (not browsers) are let in, as with python-socketio's own check.
+5. Bad input (a message that is not text, a bad session id or metadata) raised inside the handler
+   and the user heard nothing; here it gets a polite reply, and a message longer than
+   MAX_MESSAGE_CHARS gets "too long" without being processed, as on the REST channel.
 """
 import json
 import logging
@@ -28,6 +31,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint
+
+from channels.limits import MAX_SENDER_CHARS, UNREADABLE_TEXT, max_message_chars, too_long_text
 
 logger = logging.getLogger(__name__)
 
@@ -87,23 +92,43 @@ class SocketIOInput(stock.SocketIOInput):
                 return False
             return await stock_connect(sid, environ, auth)
 
+        limit = max_message_chars()
+
+        async def reply(sid: Text, text: Text) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=namespace)
+
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
-            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            valid = isinstance(asked, str) and 0 < len(asked) <= MAX_SENDER_CHARS
+            session_id = asked if valid else uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: Text, data: Dict) -> None:
-            # As the stock handler, with our output channel.
-            if self.session_persistence and not data.get("session_id"):
-                logger.warning("Ignored a socket.io message without a session_id; send `session_request` first.")
+            # As the stock handler, with our output channel and checks (fix 5 above).
+            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+                await reply(sid, UNREADABLE_TEXT)
                 return
-            sender_id = data["session_id"] if self.session_persistence else sid
-            metadata = data.get(self.metadata_key, {})
+            session_id = data.get("session_id")
+            if self.session_persistence and not (isinstance(session_id, str) and 0 < len(session_id) <= MAX_SENDER_CHARS):
+                logger.warning("Ignored a socket.io message without a valid session_id; send `session_request` first.")
+                await reply(sid, UNREADABLE_TEXT)
+                return
+            sender_id = session_id if self.session_persistence else sid
+            metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
-                metadata = json.loads(metadata)
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            if len(data.get("message", "")) > limit:
+                await reply(sid, too_long_text(limit))
+                return
             output = SocketIOOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)

@@ -128,3 +128,36 @@ async def test_a_reconnected_session_goes_on_with_the_same_conversation(assistan
             "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (session_id,)
         )]
     assert texts == ["How much money do project managers earn?", "Is project manager a stressful job?"]
+
+
+async def _emit_raw(chat, payload):
+    await chat.client.emit("user_uttered", payload)
+    return await asyncio.wait_for(chat.received.get(), REPLY_TIMEOUT)
+
+
+async def test_bad_input_over_socketio_gets_a_polite_reply_and_the_chat_goes_on(assistant):
+    session_id = uuid.uuid4().hex
+    async with web_chat(assistant, session_id) as chat:
+        unreadable = "Sorry, I couldn't read that message. Please send it as plain text."
+        for payload in ("just a string", {"message": 42, "session_id": session_id}, {"message": ["x"], "session_id": session_id},
+                        {"message": "hi", "session_id": "s" * 10240}, {"message": "hi"}):
+            assert (await _emit_raw(chat, payload))["text"] == unreadable, payload
+        too_long = await _emit_raw(chat, {"message": "project manager " * 6000, "session_id": session_id})  # ~100 KB
+        assert too_long["text"] == "Sorry, that message is too long for me. Please keep it under 2,000 characters."
+        odd = await _emit_raw(chat, {"message": "<script>alert(1)</script>", "session_id": session_id, "customData": "{not json"})
+        assert "<script" not in odd["text"]
+        while not chat.received.empty():
+            chat.received.get_nowait()
+        [greeting] = await chat.say("hello", replies=1)
+        assert "Pathfinder" in greeting["text"]
+
+
+async def test_a_1_mb_message_over_socketio_is_refused_by_the_transport_and_others_go_on(assistant):
+    # python-engineio refuses packets over 1 MB by closing that connection; the server goes on.
+    async with web_chat(assistant, uuid.uuid4().hex) as chat:
+        with contextlib.suppress(Exception):
+            await chat.client.emit("user_uttered", {"message": "project manager " * 65536, "session_id": chat.session_id})
+            await asyncio.wait_for(chat.received.get(), 5)
+    async with web_chat(assistant, uuid.uuid4().hex) as chat:
+        [greeting] = await chat.say("hello", replies=1)
+        assert "Pathfinder" in greeting["text"]

@@ -1,7 +1,7 @@
 """The action guard and the REST channel's limits read their settings strictly."""
 import pytest
 
-from channels.rest import max_message_chars, too_long_text
+from channels.limits import max_message_chars, too_long_text
 from components import action_guard
 
 
