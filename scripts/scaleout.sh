@@ -27,7 +27,7 @@ SCALEOUT_PORT="${SCALEOUT_PORT:-${ports[0]}}"
 read -r -a RASA_PORTS <<<"${RASA_PORTS:-${ports[1]} ${ports[2]}}"
 export PATHFINDER_HOST=127.0.0.1 ACTION_HOST=127.0.0.1 ACTION_PORT="${ACTION_PORT:-${ports[3]}}"
 # Requests per second nginx lets through per client address, and per client address and X-Sender-Id.
-RATE_PER_ADDRESS="${RATE_PER_ADDRESS:-50}"
+RATE_PER_ADDRESS="${RATE_PER_ADDRESS:-500}"
 RATE_PER_SENDER="${RATE_PER_SENDER:-2}"
 source scripts/servers.sh
 
