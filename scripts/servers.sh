@@ -37,8 +37,15 @@ start_action_server() {
 }
 
 start_rasa_server() {
+  # Rasa's HTTP API (trackers, models, ...) stays off unless a JWT secret or a token is given: never open.
+  local api=()
+  if [ -n "${RASA_JWT_SECRET:-}" ]; then
+    api=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
+  elif [ -n "${RASA_API_TOKEN:-}" ]; then
+    api=(--enable-api --auth-token "$RASA_API_TOKEN")
+  fi
   "$VENV_BIN/rasa" run --model "$MODEL" --interface "$PATHFINDER_HOST" --port "$RASA_PORT" \
-    --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" "$@" &
+    --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" "${api[@]}" "$@" &
   PIDS+=($!)
   wait_for "Rasa server" "http://$PATHFINDER_HOST:$RASA_PORT/" 180 "$!"
 }

@@ -17,3 +17,18 @@ def test_the_token_never_reaches_the_logs(assistant):
     assistant.say("log-check", "hello")
     log = assistant.log.read_text(errors="replace")
     assert "token=" not in log
+
+
+def test_the_http_api_when_asked_for_needs_its_token(tmp_path):
+    from running_assistant import RunningAssistant
+
+    running = RunningAssistant(tmp_path, env={"RASA_API_TOKEN": "an-api-token"})
+    try:
+        assert requests.get(f"{running.url}/status", timeout=10).status_code == 401
+        assert requests.get(f"{running.url}/status?token=wrong", timeout=10).status_code == 401
+        assert requests.get(f"{running.url}/status?token=an-api-token", timeout=10).status_code == 200
+        running.say("api-user", "How do I become a project manager?")
+        tracker = requests.get(f"{running.url}/conversations/api-user/tracker?token=an-api-token", timeout=10)
+        assert tracker.status_code == 200 and tracker.json()["slots"]["faq_id"] == "become_pm"
+    finally:
+        assert running.stop() == 0
