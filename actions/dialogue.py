@@ -160,7 +160,7 @@ def follow_up(kb: KnowledgeBase, base_url: str, mentions: Mentions, context: Con
         certification = kb.certification(mentions.certifications[0])
         return Outcome(replies.certification_messages(kb, certification), {"topic": "certification"})
 
-    last = kb.entry(context.faq_id) if context.faq_id else None
+    last = _last_answer(kb, context)
     if mentions.only_other_roles:
         return Outcome(replies.other_role_messages(kb.other_role(mentions.other_roles[0])))
     if mentions.roles:

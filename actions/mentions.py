@@ -81,11 +81,6 @@ class MentionFinder:
         return sorted(kept, key=lambda m: m.start)
 
 
-def canonical_map(items: Iterable[Tuple[str, Iterable[str]]]) -> Dict[str, str]:
-    """Lower-cased surface form -> canonical id, for (id, forms) pairs."""
-    return {form.lower(): item_id for item_id, forms in items for form in forms}
-
-
 def knowledge_forms(kb) -> Dict[str, List[Tuple[str, List[str]]]]:
     """(id, surface forms) for each entity type, from the knowledge base's synonym lists."""
     return {
@@ -99,3 +94,8 @@ def knowledge_forms(kb) -> Dict[str, List[Tuple[str, List[str]]]]:
 
 def finder_for(kb) -> MentionFinder:
     return MentionFinder({entity: [f for _, forms in pairs for f in forms] for entity, pairs in knowledge_forms(kb).items()})
+
+
+def canonical_ids(kb) -> Dict[str, Dict[str, str]]:
+    """For each entity type, lower-cased surface form -> canonical id (what EntitySynonymMapper does)."""
+    return {entity: {form.lower(): item_id for item_id, forms in pairs for form in forms} for entity, pairs in knowledge_forms(kb).items()}

@@ -8,10 +8,9 @@ A malformed knowledge base stops it with every problem listed by file, entry and
 """
 import argparse
 import itertools
-import json
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence
 
 import yaml
 
@@ -19,7 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.knowledge import Entry, KnowledgeBase, KnowledgeBaseError, faq_intent, load_knowledge_base, normalise  # noqa: E402
-from actions.mentions import CERTIFICATION, ENTITY_TYPES, LOCATION, OTHER_ROLE, ROLE, TOPIC, MentionFinder, finder_for, knowledge_forms  # noqa: E402
+from actions.mentions import (  # noqa: E402
+    CERTIFICATION,
+    ENTITY_TYPES,
+    LOCATION,
+    OTHER_ROLE,
+    ROLE,
+    TOPIC,
+    MentionFinder,
+    canonical_ids,
+    finder_for,
+    knowledge_forms,
+)
 
 HEADER = (
     "# GENERATED FILE - DO NOT EDIT.\n"
@@ -56,10 +66,7 @@ class Annotator:
 
     def __init__(self, kb: KnowledgeBase):
         self.finder: MentionFinder = finder_for(kb)
-        self.canonical = {
-            entity: {form.lower(): item_id for item_id, forms in pairs for form in forms}
-            for entity, pairs in knowledge_forms(kb).items()
-        }
+        self.canonical = canonical_ids(kb)
 
     def entities(self, text: str) -> List[Dict[str, str]]:
         return [{m.entity: self.canonical[m.entity][m.text.lower()]} for m in self.finder.find(text)]

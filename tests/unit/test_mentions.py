@@ -1,13 +1,13 @@
 """Roles, places and certifications are recognised the way people write them, and only those."""
 import pytest
 
-from actions.mentions import MentionFinder, finder_for, knowledge_forms
+from actions.mentions import MentionFinder, canonical_ids, finder_for
 
 
 @pytest.fixture(scope="module")
 def find(kb):
     finder = finder_for(kb)
-    canonical = {e: {f.lower(): i for i, fs in pairs for f in fs} for e, pairs in knowledge_forms(kb).items()}
+    canonical = canonical_ids(kb)
     return lambda text: [(m.entity, canonical[m.entity][m.text.lower()]) for m in finder.find(text)]
 
 
