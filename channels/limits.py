@@ -15,3 +15,6 @@ def max_message_chars(env=os.environ) -> int:
 
 def too_long_text(limit: int) -> str:
     return f"Sorry, that message is too long for me. Please keep it under {limit:,} characters."
+# When a message could not be handled (the tracker store or the lock store unreachable, e.g. during a
+# PostgreSQL or Redis restart): it was not kept, so the user should send it again.
+NOT_TAKEN_TEXT = "Sorry, I couldn't take that in just now. Please send it again in a moment."

@@ -32,7 +32,7 @@ from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint
 
-from channels.limits import MAX_SENDER_CHARS, UNREADABLE_TEXT, max_message_chars, too_long_text
+from channels.limits import MAX_SENDER_CHARS, NOT_TAKEN_TEXT, UNREADABLE_TEXT, max_message_chars, too_long_text
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +130,12 @@ class SocketIOInput(stock.SocketIOInput):
                 await reply(sid, too_long_text(limit))
                 return
             output = SocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(
-                UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)
-            )
+            try:
+                await on_new_message(
+                    UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)
+                )
+            except Exception as error:  # the stock handler says nothing: e.g. PostgreSQL or Redis restarting
+                logger.exception("the message from %r could not be handled (%s)", sender_id, error)
+                await reply(sid, NOT_TAKEN_TEXT)
 
         return blueprint

@@ -8,6 +8,10 @@ PostgreSQL: DB_URL (postgresql://user:password@host:port/name), or DB_HOST, DB_N
 DB_PASSWORD (DB_PORT optional, 5432). Redis lock store: REDIS_HOST (REDIS_PORT, REDIS_PASSWORD, REDIS_DB
 optional). Values never reach the file: it names them as ${VARIABLE}, which Rasa expands when it reads it.
 Prints which stores the file uses and the names of the variables (never a value).
+
+The stores are Rasa's own by module path (stores/__init__.py): its SQL tracker store with SQLAlchemy's
+pool_pre_ping, a connect timeout (DB_CONNECT_TIMEOUT, 5 s) and no silent fallback to memory, and its Redis
+lock store, so that the servers get through a PostgreSQL or Redis restart without one of their own.
 """
 import os
 import sys
@@ -17,6 +21,8 @@ import yaml
 
 DB_REQUIRED = ("DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD")
 DB_SCHEMES = ("postgresql://", "postgresql+psycopg2://")
+TRACKER_STORE_TYPE = "stores.StrictSQLTrackerStore"
+LOCK_STORE_TYPE = "stores.RedisLockStore"
 # Rasa's RedisLockStore keys are "<prefix>:lock:<sender>"; the prefix must be alphanumeric.
 REDIS_KEY_PREFIX = "pathfinder"
 
@@ -31,14 +37,14 @@ def tracker_store(environ: Mapping[str, str]) -> Tuple[Optional[Dict[str, str]],
         if not environ["DB_URL"].startswith(DB_SCHEMES):
             raise SystemExit("error: DB_URL must start with postgresql:// (or postgresql+psycopg2://)")
         # Rasa takes a url containing "://" as the whole database URL.
-        return {"type": "SQL", "dialect": "postgresql", "url": placeholder("DB_URL")}, "PostgreSQL (DB_URL)"
+        return {"type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": placeholder("DB_URL")}, "PostgreSQL (DB_URL)"
     present = [v for v in DB_REQUIRED + ("DB_PORT",) if environ.get(v)]
     if not present:
         return None, f"SQLite ({environ.get('TRACKER_DB') or 'TRACKER_DB'})"
     missing = [v for v in DB_REQUIRED if not environ.get(v)]
     if missing:
         raise SystemExit(f"error: PostgreSQL needs {' and '.join(missing)} as well as {' and '.join(present)} (or DB_URL)")
-    section = {"type": "SQL", "dialect": "postgresql", "url": placeholder("DB_HOST")}
+    section = {"type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": placeholder("DB_HOST")}
     if environ.get("DB_PORT"):
         section["port"] = placeholder("DB_PORT")
     section.update(db=placeholder("DB_NAME"), username=placeholder("DB_USER"), password=placeholder("DB_PASSWORD"))
@@ -52,7 +58,7 @@ def lock_store(environ: Mapping[str, str]) -> Tuple[Optional[Dict[str, str]], st
         if stray:
             raise SystemExit(f"error: {' and '.join(stray)} set without REDIS_HOST")
         return None, "in memory"
-    section = {"type": "redis", "url": placeholder("REDIS_HOST")}
+    section = {"type": LOCK_STORE_TYPE, "url": placeholder("REDIS_HOST")}
     used = ["REDIS_HOST"]
     for field, variable in (("port", "REDIS_PORT"), ("password", "REDIS_PASSWORD"), ("db", "REDIS_DB")):
         if environ.get(variable):

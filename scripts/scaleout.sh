@@ -8,6 +8,8 @@
 # Ports are free ones unless set: SCALEOUT_PORT (nginx), RASA_PORTS ("5006 5007"), ACTION_PORT, DB_PORT,
 # REDIS_PORT. State (PostgreSQL's data, logs, nginx's config) goes to SCALEOUT_DIR (var/scaleout).
 # With DB_URL or DB_HOST set it uses that database and starts no PostgreSQL; with REDIS_HOST, that Redis.
+# PostgreSQL and Redis may be restarted while it runs (the servers get through it; the README says how);
+# it stops whichever is running when it exits.
 # The README's "Production and scale-out" has the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +34,7 @@ RATE_PER_SENDER="${RATE_PER_SENDER:-2}"
 source scripts/servers.sh
 
 # ---- what is running, and stopping it all (nginx first, the databases last) ----
-PG_PID="" REDIS_PID="" NGINX_PID="" TEMP_PGDATA=""
+PG_CTL=() REDIS_PID="" NGINX_PID="" TEMP_PGDATA=""
 stop_pid() {  # stop_pid PID SIGNAL
   [ -n "$1" ] || return 0
   kill "-$2" "$1" 2>/dev/null || true
@@ -42,7 +44,15 @@ cleanup() {
   stop_pid "$NGINX_PID" TERM
   stop_servers
   stop_pid "$REDIS_PID" TERM
-  stop_pid "$PG_PID" INT  # PostgreSQL's fast shutdown
+  # A Redis restarted under us is not our child: its pid file says which one is running.
+  local pid
+  pid="$(cat "$DIR/redis/redis.pid" 2>/dev/null || true)"
+  if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
+  rm -f "$DIR/redis/redis.conf"
+  # PostgreSQL's fast shutdown, whichever postmaster runs on our data directory (it may have been restarted).
+  if [ ${#PG_CTL[@]} -gt 0 ]; then "${PG_CTL[@]}" stop -m fast -w >/dev/null 2>&1 || true; fi
   if [ -n "$TEMP_PGDATA" ]; then rm -rf "$TEMP_PGDATA"; fi
   for port in "${RASA_PORTS[@]}"; do rm -f "var/endpoints-$port.yml" "var/credentials-$port.yml"; done
 }
@@ -125,28 +135,34 @@ start_postgres() {
       --encoding=UTF8 --no-locale >"$DIR/logs/initdb.log" 2>&1 || { rm -f "$pwfile"; echo "error: initdb failed, see $DIR/logs/initdb.log" >&2; exit 1; }
     rm -f "$pwfile"
   fi
-  "${run_as[@]}" "$bin/postgres" -D "$pgdata" -c listen_addresses=127.0.0.1 -p "$DB_PORT" \
-    -c unix_socket_directories= -c max_connections=200 >"$DIR/logs/postgres.log" 2>&1 &
-  PG_PID=$!
-  wait_until PostgreSQL 60 "$PG_PID" "$bin/pg_isready" -q -h 127.0.0.1 -p "$DB_PORT"
+  # With pg_ctl, so that `pg_ctl restart -D <data>` (as $user) restarts it with the same options. No -l: that
+  # user may not be able to open a file under $DIR, so the server writes to the log this shell opens.
+  PG_CTL=("${run_as[@]}" "$bin/pg_ctl" -D "$pgdata")
+  if ! "${PG_CTL[@]}" start -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $DB_PORT -c unix_socket_directories= -c max_connections=200" >>"$DIR/logs/postgres.log" 2>&1; then
+    echo "error: PostgreSQL did not start; see $DIR/logs/postgres.log" >&2
+    exit 1
+  fi
   export PGPASSWORD="$DB_PASSWORD"
   if [ -z "$("$bin/psql" -h 127.0.0.1 -p "$DB_PORT" -U "$DB_USER" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then
     "$bin/createdb" -h 127.0.0.1 -p "$DB_PORT" -U "$DB_USER" "$DB_NAME"
   fi
   unset PGPASSWORD
-  echo "PostgreSQL: 127.0.0.1:$DB_PORT, database $DB_NAME (log: $DIR/logs/postgres.log)"
+  echo "PostgreSQL: 127.0.0.1:$DB_PORT, database $DB_NAME, data in $pgdata (log: $DIR/logs/postgres.log)"
 }
 
-# ---- Redis: the lock store, nothing saved to disk; the configuration comes on stdin, so no secret in ps ----
+# ---- Redis: the lock store, nothing saved to disk; the configuration (with the password, so not on the
+# command line) is in a file only root can read, so `redis-server $DIR/redis/redis.conf` restarts it ----
 start_redis() {
   install_package redis-server redis-server
   export REDIS_HOST=127.0.0.1 REDIS_PORT="${REDIS_PORT:-${ports[5]}}" REDIS_PASSWORD="${REDIS_PASSWORD:-$(new_secret)}"
   mkdir -p "$DIR/redis"
-  printf 'bind 127.0.0.1\nport %s\nrequirepass "%s"\nsave ""\nappendonly no\ndir "%s"\n' \
-    "$REDIS_PORT" "$REDIS_PASSWORD" "$DIR/redis" | redis-server - >"$DIR/logs/redis.log" 2>&1 &
+  (umask 077 && printf 'bind 127.0.0.1\nport %s\nrequirepass "%s"\nsave ""\nappendonly no\ndir "%s"\npidfile "%s"\nlogfile "%s"\n' \
+    "$REDIS_PORT" "$REDIS_PASSWORD" "$DIR/redis" "$DIR/redis/redis.pid" "$DIR/logs/redis.log" >"$DIR/redis/redis.conf")
+  redis-server "$DIR/redis/redis.conf" >>"$DIR/logs/redis.log" 2>&1 &
   REDIS_PID=$!
   wait_until Redis 30 "$REDIS_PID" bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$REDIS_PORT"
-  echo "Redis: 127.0.0.1:$REDIS_PORT (log: $DIR/logs/redis.log)"
+  echo "Redis: 127.0.0.1:$REDIS_PORT, configuration in $DIR/redis/redis.conf (log: $DIR/logs/redis.log)"
 }
 
 # ---- nginx: our own configuration and files under $DIR, not the system's ----
@@ -205,7 +221,8 @@ Pathfinder scale-out is running.
   logs:      $DIR/logs/
 Press Ctrl-C to stop.
 MSG
-# Exit when any of them does; Ctrl-C is handled by the trap above.
-wait -n "${PIDS[@]}" $PG_PID $REDIS_PID $NGINX_PID
+# Exit when the action server, a Rasa server or nginx does; Ctrl-C is handled by the trap above. Not when
+# PostgreSQL or Redis stops: they may be restarted, and the Rasa servers carry on when they are back.
+wait -n "${PIDS[@]}" $NGINX_PID
 echo "error: a server stopped unexpectedly" >&2
 exit 1

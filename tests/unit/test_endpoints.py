@@ -46,7 +46,7 @@ def test_postgres_and_redis_from_separate_variables(tmp_path, monkeypatch):
     endpoints = read(text, tmp_path, monkeypatch, environ)
     assert endpoints.action.url == "http://127.0.0.1:5055/webhook"  # the rest of endpoints.yml is kept
     store = endpoints.tracker_store
-    assert store.type == "SQL" and store.url == "db.internal"
+    assert store.type == "stores.StrictSQLTrackerStore" and store.url == "db.internal"
     assert store.kwargs == {"dialect": "postgresql", "port": "6543", "db": "conversations", "username": "rasa", "password": "pa$$:word@/x"}
     lock = LockStore.create(endpoints.lock_store)
     assert isinstance(lock, RedisLockStore)
