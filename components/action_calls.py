@@ -13,14 +13,20 @@ call that Rasa 3.6 does not let us configure:
    sends the events of the current turn only (from the latest user message on); everything else in
    the tracker state (slots, latest_message, active loop, followup action ...) is sent as before.
    An action that needs earlier events would have to change this.
+3. `RemoteAction._validate_action_result` calls `jsonschema.validate`, which checks Rasa's response
+   schema against jsonschema's meta-schema before validating the response, on every call.
+   `validate_action_result` checks the schema once and keeps the validator; the response itself is
+   validated exactly as before.
 """
 import asyncio
 import logging
 from typing import Any, Dict, Optional, Text
 
 import aiohttp
+import jsonschema
 import rasa
 import rasa.utils.endpoints as rasa_endpoints
+from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import UserUttered
 
 logger = logging.getLogger(__name__)
@@ -113,3 +119,24 @@ def trimmed_call_format(self, tracker, domain) -> Dict[Text, Any]:
     if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
         result["domain"] = domain.as_dict()
     return result
+
+
+_response_validator = None
+
+
+def validate_action_result(self, result: Dict[Text, Any]) -> bool:
+    """RemoteAction._validate_action_result with the schema checked once (see the module docstring)."""
+    global _response_validator
+    if _response_validator is None:
+        schema = self.action_response_format_spec()
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        _response_validator = cls(schema)
+    error = jsonschema.exceptions.best_match(_response_validator.iter_errors(result))
+    if error is not None:
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response from the Action "
+            f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+    return True

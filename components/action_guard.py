@@ -14,7 +14,7 @@ import rasa.core.actions.action as rasa_action
 import rasa.utils.endpoints as rasa_endpoints
 from rasa.shared.core.events import BotUttered
 
-from components.action_calls import PooledEndpoint, trimmed_call_format
+from components.action_calls import PooledEndpoint, trimmed_call_format, validate_action_result
 
 logger = logging.getLogger(__name__)
 
@@ -71,5 +71,6 @@ def install() -> None:
     rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = timeout
     # Only the current turn's events go to the action server (components/action_calls.py).
     rasa_action.RemoteAction._action_call_format = trimmed_call_format
+    rasa_action.RemoteAction._validate_action_result = validate_action_result  # the schema checked once
     if not getattr(rasa_action.RemoteAction.run, "pathfinder_guarded", False):
         rasa_action.RemoteAction.run = _guard(rasa_action.RemoteAction.run)

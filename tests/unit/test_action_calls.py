@@ -103,3 +103,21 @@ async def test_a_connection_the_server_closed_is_replaced():
         assert (await endpoint.request(json={"again": 1}, method="post"))["got"] == {"again": 1}
         assert len(set(peers)) == 2
         await endpoint.close()
+
+
+def test_action_responses_are_validated_as_rasa_validates_them():
+    import jsonschema
+    import rasa.core.actions.action as rasa_action
+    from rasa.utils.endpoints import EndpointConfig
+
+    action_guard.install()
+    action = rasa_action.RemoteAction("action_answer_faq", EndpointConfig("http://x/webhook"))
+    good = {"events": [{"event": "slot", "name": "role", "value": "pmo", "timestamp": None}],
+            "responses": [{"text": "hi", "buttons": [], "custom": {"type": "faq_answer"}}]}
+    assert action._validate_action_result(good) is True
+    for bad in ({"events": [{"event": "slot", "name": 3}]}, {"responses": "hi"}, {"events": {"event": "slot"}}):
+        with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response") as ours:
+            action._validate_action_result(bad)
+        with pytest.raises(jsonschema.ValidationError) as rasas:
+            jsonschema.validate(bad, action.action_response_format_spec())
+        assert ours.value.message.startswith(rasas.value.message)
