@@ -66,14 +66,16 @@ class PathfinderSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # Built once: building an ORM query per message showed up in the profile (SQLAlchemy cache keys).
+        e = self.SQLEvent.__table__.c
+        self._stamp_query = sa.select(sa.func.count(e.id), sa.func.max(e.id), sa.func.max(e.timestamp)).where(
+            e.sender_id == sa.bindparam("sender_id"))
         self.cache_size = 0 if self.event_broker else cache_size()  # a broker diffs against a fresh read
         self._cache: "collections.OrderedDict[Text, Tuple[DialogueStateTracker, Stamp, int]]" = collections.OrderedDict()
 
     def _stamp(self, session, sender_id: Text) -> Stamp:
         """What identifies the stored conversation: its number of events, highest id and latest timestamp."""
-        e = self.SQLEvent
-        count, max_id, latest = session.query(sa.func.count(e.id), sa.func.max(e.id), sa.func.max(e.timestamp)).filter(
-            e.sender_id == sender_id).one()
+        count, max_id, latest = session.execute(self._stamp_query, {"sender_id": sender_id}).one()
         return int(count), max_id, latest
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
