@@ -14,6 +14,8 @@ import rasa.core.actions.action as rasa_action
 import rasa.utils.endpoints as rasa_endpoints
 from rasa.shared.core.events import BotUttered
 
+from components.action_calls import PooledEndpoint, trimmed_call_format, validate_action_result
+
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE_TEXT = "Sorry, I can't look that up right now. Please try again in a moment."
@@ -37,6 +39,7 @@ def apology() -> BotUttered:
 def _guard(run):
     @functools.wraps(run)
     async def guarded_run(self, output_channel, nlg, tracker, domain):
+        self.action_endpoint = _pooled(self.action_endpoint)
         try:
             return await run(self, output_channel, nlg, tracker, domain)
         except rasa_action.ActionExecutionRejection:
@@ -49,11 +52,25 @@ def _guard(run):
     return guarded_run
 
 
+def _pooled(endpoint):
+    """The pooled twin of the processor's action endpoint (one per endpoint, kept on it): Rasa makes a
+    new RemoteAction for every call, all with the same EndpointConfig (components/action_calls.py)."""
+    if endpoint is None or isinstance(endpoint, PooledEndpoint):
+        return endpoint
+    pooled = getattr(endpoint, "pathfinder_pooled", None)
+    if pooled is None:
+        pooled = endpoint.pathfinder_pooled = PooledEndpoint.from_endpoint(endpoint)
+    return pooled
+
+
 def install() -> None:
     """Idempotent: bounds the wait and guards RemoteAction.run once per process."""
     timeout = action_timeout()
     # Both modules import the constant by name; the call sites read these module globals.
     rasa_action.DEFAULT_REQUEST_TIMEOUT = timeout
     rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = timeout
+    # Only the current turn's events go to the action server (components/action_calls.py).
+    rasa_action.RemoteAction._action_call_format = trimmed_call_format
+    rasa_action.RemoteAction._validate_action_result = validate_action_result  # the schema checked once
     if not getattr(rasa_action.RemoteAction.run, "pathfinder_guarded", False):
         rasa_action.RemoteAction.run = _guard(rasa_action.RemoteAction.run)
