@@ -7,7 +7,9 @@
 Understanding is scored on the NLU hold-out set with the assistant's own decision rule
 (scripts/evaluate_holdout.py) for: our model, a TF-IDF nearest-question baseline, and Rasa's
 default configuration (no pipeline/policies given) trained on the same data in this run.
-Speed is measured over HTTP on the REST channel with the action server, SQLite tracker store.
+Speed is measured over HTTP on the REST channel with the action server: with the SQLite tracker store
+(`make run`), and for our model also in the scale-out topology (scripts/scaleout.sh: nginx, two Rasa
+servers, PostgreSQL tracker store, Redis lock store), with nginx's rate limits raised out of the way.
 """
 import argparse
 import asyncio
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench.baselines import TfidfNearestQuestion  # noqa: E402
 from actions.understanding import ANSWER, FALLBACK, Decision  # noqa: E402
-from running_assistant import RunningAssistant  # noqa: E402
+from running_assistant import RunningAssistant, RunningScaleOut, ScaleOutUnavailable  # noqa: E402
 from evaluate_holdout import load_holdout, parse_all, score, tally, training_examples  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -123,14 +125,26 @@ async def growth(url: str, texts: Sequence[str], checkpoints: Sequence[int], win
     return result
 
 
-def measure_speed(model: Path, tmp: Path, texts: Sequence[str], quick: bool) -> Dict[str, object]:
-    servers = RunningAssistant(tmp, model=model)
+SCALE_OUT = "Pathfinder, scale-out"
+# The load comes from one address and sends faster than a person: the limits that protect production
+# (scripts/scaleout.sh: 50 r/s per address, 2 r/s per conversation) would measure nginx, not the servers.
+UNLIMITED = {"RATE_PER_ADDRESS": "100000", "RATE_PER_SENDER": "100000"}
+
+
+def start_servers(name: str, model: Path, tmp: Path):
+    tmp.mkdir(parents=True, exist_ok=True)
+    if name == SCALE_OUT:
+        return RunningScaleOut(tmp, env={"MODEL": str(model), **UNLIMITED})
+    return RunningAssistant(tmp, model=model)
+
+
+def measure_speed(servers, texts: Sequence[str], quick: bool) -> Dict[str, object]:
     url = servers.webhook
     try:
         asyncio.run(sequential(url, texts[:10]))  # warm-up
         seq = asyncio.run(sequential(url, texts[: 10 if quick else 300]))
         levels = [1, 4] if quick else [1, 8, 32]
-        conc = [asyncio.run(concurrent(url, texts, c, 3 if quick else 10)) for c in levels]
+        conc = [asyncio.run(concurrent(url, texts, c, 3 if quick else 20)) for c in levels]
         memory = servers.memory()
         grow = asyncio.run(growth(url, texts, [5, 10] if quick else [5, 50, 200]))
     finally:
@@ -218,7 +232,10 @@ def report(info, accuracy, training, speeds, images) -> str:
     lines += ["", "## Training", "", "| system | training time | model size |", "|---|---|---|"]
     for name, t in training.items():
         lines.append(f"| {name} | {t['train_s']:.0f} s | {t['size_mb']:.1f} MB |")
-    lines += ["", "## Speed over HTTP (REST channel, action server, SQLite tracker store)", "",
+    lines += ["", "## Speed over HTTP (REST channel, action server)", "",
+              f"Pathfinder and Rasa default config: one Rasa server, SQLite tracker store (what `make run` starts). "
+              f"{SCALE_OUT}: nginx, two Rasa servers, PostgreSQL tracker store, Redis lock store "
+              f"(scripts/scaleout.sh, rate limits raised); its RSS is the larger Rasa server's.", "",
               "| system | p50 | p95 | p99 | errors | Rasa server RSS | action server RSS |", "|---|---|---|---|---|---|---|"]
     for name, s in speeds.items():
         lines.append(f"| {name} | {s['p50']:.1f} ms | {s['p95']:.1f} ms | {s['p99']:.1f} ms | {s['errors']} | "
@@ -265,9 +282,14 @@ def main(argv=None) -> int:
             print(f"scoring {name} on the hold-out set...", flush=True)
             accuracy_by_system[name] = accuracy_of_model(model)
         speeds = {}
-        for name, model in models.items():
+        for name, model in [*models.items(), (SCALE_OUT, models["Pathfinder"])]:
             print(f"measuring {name} over HTTP...", flush=True)
-            speeds[name] = measure_speed(model, tmp, texts, args.quick)
+            try:
+                servers = start_servers(name, model, tmp / name.replace(" ", "_").replace(",", ""))
+            except ScaleOutUnavailable as missing:
+                print(f"skipped {name}: {missing}", flush=True)
+                continue
+            speeds[name] = measure_speed(servers, texts, args.quick)
         images = plots(out, speeds)
         text = report(info, accuracy_by_system, training, speeds, images)
         (out / ("latest.md")).write_text(text)

@@ -70,6 +70,7 @@ class PathfinderSQLTrackerStore(SQLTrackerStore):
         e = self.SQLEvent.__table__.c
         self._stamp_query = sa.select(sa.func.count(e.id), sa.func.max(e.id), sa.func.max(e.timestamp)).where(
             e.sender_id == sa.bindparam("sender_id"))
+        self._insert = self.SQLEvent.__table__.insert()
         self.cache_size = 0 if self.event_broker else cache_size()  # a broker diffs against a fresh read
         self._cache: "collections.OrderedDict[Text, Tuple[DialogueStateTracker, Stamp, int]]" = collections.OrderedDict()
 
@@ -120,13 +121,16 @@ class PathfinderSQLTrackerStore(SQLTrackerStore):
                 new_events = list(tracker.events)[cached[2]:]  # what was added since it was read or saved
             else:
                 new_events = list(self._additional_events(session, tracker))  # Rasa's way: count what is stored
+            rows = []
             for event in new_events:
                 data = event.as_dict()
-                session.add(self.SQLEvent(
+                rows.append(dict(
                     sender_id=tracker.sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
                     intent_name=data.get("parse_data", {}).get("intent", {}).get("name"), action_name=data.get("name"),
                     data=json.dumps(data),
                 ))
+            if rows:  # one multi-row INSERT: the ORM's per-object unit of work was ~5% of the CPU under load
+                session.execute(self._insert, rows)
             session.commit()
             # Rasa reads a conversation from its latest session start on; keep that behaviour by not
             # caching across one.

@@ -1,8 +1,10 @@
-"""scripts/run.sh (what `make run` calls) started from Python on free loopback ports.
+"""scripts/run.sh (what `make run` calls) and scripts/scaleout.sh started from Python on free loopback ports.
 
 Shared by the end-to-end tests and the benchmark, so both measure exactly what users run.
 """
 import os
+import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -95,6 +97,80 @@ class RunningAssistant:
             self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        return self.process.returncode
+
+
+def listening_pid(port: int) -> int:
+    """The process listening on a loopback TCP port."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
+    pids = set(re.findall(r"pid=(\d+)", out))
+    if len(pids) != 1:
+        raise RuntimeError(f"expected one process listening on port {port}: {out!r}")
+    return int(pids.pop())
+
+
+class ScaleOutUnavailable(RuntimeError):
+    """scaleout.sh exited 3: PostgreSQL, Redis or nginx is missing and could not be installed."""
+
+
+# Variables that would point the script at another database or Redis, or change its limits.
+OUTSIDE = ("DB_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_HOST", "REDIS_PORT",
+           "REDIS_PASSWORD", "REDIS_DB", "RASA_PORTS", "SCALEOUT_PORT", "RATE_PER_ADDRESS", "RATE_PER_SENDER")
+
+
+class RunningScaleOut:
+    """scripts/scaleout.sh on free ports, with its own state directory; `stop()` is Ctrl-C.
+
+    `env` is added last (RATE_PER_ADDRESS, RATE_PER_SENDER, MODEL, ...)."""
+
+    def __init__(self, tmp: Path, env: Optional[Dict[str, str]] = None):
+        self.port, self.rasa_ports = free_port(), [free_port(), free_port()]
+        self.db_port, self.redis_port, self.action_port = free_port(), free_port(), free_port()
+        self.db_password, self.redis_password = secrets.token_hex(16), secrets.token_hex(16)
+        self.log, self.state = tmp / "scaleout.log", tmp / "state"
+        env_ = {k: v for k, v in os.environ.items() if k not in OUTSIDE}
+        env_.update(
+            SCALEOUT_DIR=str(self.state), SCALEOUT_PORT=str(self.port), RASA_PORTS=" ".join(map(str, self.rasa_ports)),
+            ACTION_PORT=str(self.action_port), DB_PORT=str(self.db_port), DB_PASSWORD=self.db_password,
+            REDIS_PORT=str(self.redis_port), REDIS_PASSWORD=self.redis_password,
+        )
+        self.env = {**env_, **(env or {})}
+        self.process = subprocess.Popen(
+            ["scripts/scaleout.sh"], cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.webhook = f"{self.url}/webhooks/rest/webhook"
+        self._wait_until_running()
+
+    def _wait_until_running(self, seconds: int = 300) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if "Pathfinder scale-out is running." in self.log.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                if self.process.returncode == 3:  # PostgreSQL, Redis or nginx missing and apt-get could not install it
+                    raise ScaleOutUnavailable(self.log.read_text().strip().splitlines()[-1])
+                raise RuntimeError(f"scaleout.sh exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"scaleout.sh did not start in {seconds}s:\n{self.log.read_text()[-3000:]}")
+
+    def ports(self):
+        return [self.port, *self.rasa_ports, self.action_port, self.db_port, self.redis_port]
+
+    def memory(self) -> Dict[str, float]:
+        """Resident memory of the larger Rasa server and of the action server."""
+        return {"rasa_rss_mb": max(rss_mb(listening_pid(p)) for p in self.rasa_ports),
+                "action_rss_mb": rss_mb(listening_pid(self.action_port))}
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()

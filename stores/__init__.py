@@ -3,7 +3,9 @@
 
 Both are Rasa 3.6's own, with what it takes to get through a PostgreSQL or Redis restart under load:
 
-- `StrictSQLTrackerStore`, Rasa's SQLTrackerStore with
+- `StrictSQLTrackerStore`, our SQL tracker store (components/tracker_store.py: Rasa's, keeping the
+  conversation saved last in memory while the database still holds exactly that; another replica's write
+  shows in that check, so each replica re-reads a conversation the other answered) with
   - `pool_pre_ping`: SQLAlchemy checks a pooled connection before using it, so the first messages after a
     database restart are answered instead of failing on a connection the restart closed;
   - a connect timeout (DB_CONNECT_TIMEOUT, 5 s): the store is synchronous, so a connection attempt that hangs
@@ -26,8 +28,10 @@ from typing import Any, Callable, Optional, Text
 import sqlalchemy as sa
 from rasa.core.agent import Agent
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
-from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.utils.endpoints import EndpointConfig
+
+from components.tracker_store import PathfinderSQLTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +48,8 @@ def connect_timeout(env=os.environ) -> int:
     return value
 
 
-class StrictSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store: reconnects after a database restart, never falls back to memory."""
+class StrictSQLTrackerStore(PathfinderSQLTrackerStore):
+    """Our SQL tracker store: reconnects after a database restart, never falls back to memory."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # waits for the database and creates the tables, as Rasa's does

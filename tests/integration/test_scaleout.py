@@ -8,11 +8,8 @@ replica. Prints the load figures (and writes them to results/scaleout.txt); asse
 import glob
 import json
 import os
-import re
-import secrets
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import threading
@@ -25,7 +22,8 @@ from statistics import quantiles
 import pytest
 import requests
 
-from tests.integration.conftest import ROOT, free_port
+from running_assistant import RunningScaleOut, ScaleOutUnavailable, listening_pid
+from tests.integration.conftest import ROOT
 
 CONVERSATIONS_PER_SCRIPT = 10
 # Each turn: what the user says, then what the reply must be about: (type, faq_id, role, topic).
@@ -98,65 +96,14 @@ COMPARED = {  # the roles a comparison names, in order
     "a follow-up first, a chosen question, then degrees": ["scrum_master", "pmo"],
     "certifications, then IT project managers": ["it_project_manager", "scrum_master"],
 }
-# Variables that would point the script at another database or Redis, or change its limits.
-OUTSIDE = ("DB_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_HOST", "REDIS_PORT",
-           "REDIS_PASSWORD", "REDIS_DB", "RASA_PORTS", "SCALEOUT_PORT", "RATE_PER_ADDRESS", "RATE_PER_SENDER")
-
-
-class ScaleOut:
-    """scripts/scaleout.sh on free ports, with its own state directory; `stop()` is Ctrl-C."""
-
-    def __init__(self, tmp: Path):
-        self.port, self.rasa_ports = free_port(), [free_port(), free_port()]
-        self.db_port, self.redis_port, self.action_port = free_port(), free_port(), free_port()
-        self.db_password, self.redis_password = secrets.token_hex(16), secrets.token_hex(16)
-        self.log, self.state = tmp / "scaleout.log", tmp / "state"
-        env = {k: v for k, v in os.environ.items() if k not in OUTSIDE}
-        env.update(
-            SCALEOUT_DIR=str(self.state), SCALEOUT_PORT=str(self.port), RASA_PORTS=" ".join(map(str, self.rasa_ports)),
-            ACTION_PORT=str(self.action_port), DB_PORT=str(self.db_port), DB_PASSWORD=self.db_password,
-            REDIS_PORT=str(self.redis_port), REDIS_PASSWORD=self.redis_password,
-            # Every test client is 127.0.0.1, one address: at 50 a second (the default) a fast run of the load
-            # test (about 100 messages a second when the machine is not busy) got 429s. The per-sender limit,
-            # which test_nginx_limits_each_sender checks, stays the default.
-            RATE_PER_ADDRESS="400",
-        )
-        self.process = subprocess.Popen(
-            ["scripts/scaleout.sh"], cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._wait_until_running()
-
-    def _wait_until_running(self, seconds: int = 300) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if "Pathfinder scale-out is running." in self.log.read_text(errors="replace"):
-                return
-            if self.process.poll() is not None:
-                if self.process.returncode == 3:  # PostgreSQL, Redis or nginx missing and apt-get could not install it
-                    pytest.skip(self.log.read_text().strip().splitlines()[-1])
-                raise RuntimeError(f"scaleout.sh exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        self.stop()
-        raise RuntimeError(f"scaleout.sh did not start in {seconds}s:\n{self.log.read_text()[-3000:]}")
-
-    def ports(self):
-        return [self.port, *self.rasa_ports, self.action_port, self.db_port, self.redis_port]
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return self.process.returncode
-
-
 @pytest.fixture(scope="module")
 def scaleout(tmp_path_factory):
-    running = ScaleOut(tmp_path_factory.mktemp("scaleout"))
+    try:
+        # Every test client is 127.0.0.1, one address: at 50 a second (the default) a fast run of the load
+        # test got 429s. The per-sender limit, which test_nginx_limits_each_sender checks, stays the default.
+        running = RunningScaleOut(tmp_path_factory.mktemp("scaleout"), env={"RATE_PER_ADDRESS": "400"})
+    except ScaleOutUnavailable as missing:  # PostgreSQL, Redis or nginx missing and apt-get could not install it
+        pytest.skip(str(missing))
     yield running
     # Ctrl-C stops all seven processes: the script exits 0 and every port is free again.
     assert running.stop() == 0, running.log.read_text()[-3000:]
@@ -322,13 +269,6 @@ def answers_again(port, seconds=30):
             pass
         time.sleep(0.1)
     raise AssertionError(f"the Rasa server on {port} did not answer within {seconds}s of the store being back")
-
-
-def listening_pid(port):
-    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
-    pids = set(re.findall(r"pid=(\d+)", out))
-    assert len(pids) == 1, out
-    return int(pids.pop())
 
 
 def connect_db(scaleout):
