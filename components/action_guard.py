@@ -14,6 +14,7 @@ import rasa.core.actions.action as rasa_action
 import rasa.utils.endpoints as rasa_endpoints
 from rasa.shared.core.events import BotUttered
 
+from actions.settings import number
 from components.action_calls import PooledEndpoint, trimmed_call_format, validate_action_result
 
 logger = logging.getLogger(__name__)
@@ -23,13 +24,7 @@ DEFAULT_ACTION_TIMEOUT = 5.0
 
 
 def action_timeout(env=os.environ) -> float:
-    try:
-        value = float(env.get("ACTION_TIMEOUT") or DEFAULT_ACTION_TIMEOUT)
-    except ValueError:
-        raise ValueError(f"ACTION_TIMEOUT must be a number of seconds, got {env.get('ACTION_TIMEOUT')!r}") from None
-    if not 0 < value <= 300:
-        raise ValueError(f"ACTION_TIMEOUT must be between 0 and 300 seconds, got {value}")
-    return value
+    return number(env, "ACTION_TIMEOUT", DEFAULT_ACTION_TIMEOUT, 0, 300, above_low=True)
 
 
 def apology() -> BotUttered:

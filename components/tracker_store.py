@@ -32,6 +32,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.settings import number
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 1000
@@ -39,13 +41,7 @@ Stamp = Tuple[int, Optional[int], Optional[float]]
 
 
 def cache_size(env=os.environ) -> int:
-    try:
-        value = int(env.get("TRACKER_CACHE_SIZE") or DEFAULT_CACHE_SIZE)
-    except ValueError:
-        raise ValueError(f"TRACKER_CACHE_SIZE must be a whole number, got {env.get('TRACKER_CACHE_SIZE')!r}") from None
-    if value < 0:
-        raise ValueError(f"TRACKER_CACHE_SIZE must be 0 (no cache) or more, got {value}")
-    return value
+    return number(env, "TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE, 0, 10_000_000, whole=True)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -31,6 +31,7 @@ from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.utils.endpoints import EndpointConfig
 
+from actions.settings import number
 from components.tracker_store import PathfinderSQLTrackerStore
 
 logger = logging.getLogger(__name__)
@@ -39,13 +40,7 @@ DEFAULT_CONNECT_TIMEOUT = 5
 
 
 def connect_timeout(env=os.environ) -> int:
-    try:
-        value = int(env.get("DB_CONNECT_TIMEOUT") or DEFAULT_CONNECT_TIMEOUT)
-    except ValueError:
-        raise ValueError(f"DB_CONNECT_TIMEOUT must be whole seconds, got {env.get('DB_CONNECT_TIMEOUT')!r}") from None
-    if not 1 <= value <= 300:
-        raise ValueError(f"DB_CONNECT_TIMEOUT must be between 1 and 300 seconds, got {value}")
-    return value
+    return number(env, "DB_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT, 1, 300, whole=True)
 
 
 class StrictSQLTrackerStore(PathfinderSQLTrackerStore):
