@@ -103,7 +103,7 @@ test: install check-generated ## every test: unit, validate, train once, dialogu
 	$(PY) -m pytest tests/integration -q
 	@$(MAKE) --no-print-directory test-browser
 
-bench: train ## benchmark accuracy, speed and memory against the alternatives (~30 min); writes bench/results/
+bench: train ## benchmark accuracy, speed and memory against the alternatives (~40 min: most of it is training Rasa's default configuration); writes bench/results/
 	$(PY) bench/bench.py
 
 bench-smoke: $(MODEL) $(NODE_MODULES) ## a tiny sample of every benchmark step, so it cannot rot (no timings asserted)

@@ -30,6 +30,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def interrupt(process: subprocess.Popen, timeout: float) -> int:
+    """Ctrl-C to a script started in a session of its own; everything in it is killed if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.returncode
+
+
 class RunningAssistant:
     """The servers via scripts/run.sh, with a tracker database of their own; `stop()` is Ctrl-C."""
 
@@ -93,14 +105,7 @@ class RunningAssistant:
 
     def stop(self) -> int:
         """Ctrl-C, as a user would; returns run.sh's exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return self.process.returncode
+        return interrupt(self.process, timeout=30)
 
 
 def listening_pid(port: int) -> int:
@@ -167,11 +172,5 @@ class RunningScaleOut:
                 "action_rss_mb": rss_mb(listening_pid(self.action_port))}
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return self.process.returncode
+        """Ctrl-C; returns scaleout.sh's exit code."""
+        return interrupt(self.process, timeout=60)
