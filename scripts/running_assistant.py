@@ -30,6 +30,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _default_sigint() -> None:
+    """In the child: `stop()` is Ctrl-C even when the tests run as a background job, whose shell made them
+    ignore SIGINT, and bash cannot trap a signal it was started ignoring (scaleout.sh then ran on and
+    was killed, leaving PostgreSQL behind)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(process: subprocess.Popen, timeout: float) -> int:
     """Ctrl-C to a script started in a session of its own; everything in it is killed if it hangs."""
     if process.poll() is None:
@@ -63,9 +70,7 @@ class RunningAssistant:
         self.tracker_db = Path(run_env["TRACKER_DB"])
         self.process = subprocess.Popen(
             ["scripts/run.sh"], cwd=ROOT, env=run_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-            # `stop()` is Ctrl-C even when the tests run as a background job, whose shell made them ignore SIGINT:
-            # bash cannot trap a signal it was started ignoring.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=_default_sigint,
         )
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
@@ -144,7 +149,8 @@ class RunningScaleOut:
         )
         self.env = {**env_, **(env or {})}
         self.process = subprocess.Popen(
-            ["scripts/scaleout.sh"], cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+            ["scripts/scaleout.sh"], cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_default_sigint,
         )
         self.url = f"http://127.0.0.1:{self.port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
