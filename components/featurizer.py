@@ -70,4 +70,3 @@ class FastCountVectorsFeaturizer(CountVectorsFeaturizer):
                 if attribute in DENSE_FEATURIZABLE_ATTRIBUTES else None
             )
         return sequence_features, sentence_features
-

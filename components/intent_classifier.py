@@ -48,12 +48,15 @@ class SafeLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.C = float(self.config["C"])
         self._weights: Optional[Tuple[np.ndarray, np.ndarray]] = None
 
+    def train(self, training_data):
+        self._weights = None  # weights transposed from an earlier fit are stale
+        return super().train(training_data)
+
     def _fast_weights(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
         """(features x intents weights, intercepts) when predict_proba is a multinomial softmax, else None."""
-        if self._weights is None:
-            clf = self.clf
-            multinomial = len(getattr(clf, "classes_", ())) > 2 and clf.multi_class in ("auto", "multinomial") \
-                and clf.solver != "liblinear"
+        clf = self.clf
+        if self._weights is None and hasattr(clf, "coef_"):  # unfitted: nothing to keep; scikit-learn says so
+            multinomial = len(clf.classes_) > 2 and clf.multi_class in ("auto", "multinomial") and clf.solver != "liblinear"
             self._weights = (np.ascontiguousarray(clf.coef_.T), clf.intercept_.copy()) if multinomial else ()
         return self._weights or None
 
