@@ -25,7 +25,8 @@ PIP_INSTALL := $(PY) -m pip install --quiet
 # Some machines' pip configuration names local package folders that may not exist; hide that noise only.
 PIP_QUIET   := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; exit $${PIPESTATUS[0]}
 
-TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
+# The pipeline's own components count: a change to one must retrain (and show Rasa's checks on it).
+TRAIN_INPUTS := config.yml $(wildcard components/*.py) $(shell find domain data -name '*.yml' -o -name '*.txt' 2>/dev/null)
 
 .PHONY: help install generate check-generated validate train run shell test test-unit test-dialogue test-integration test-browser chromium test-scaleout scaleout bench bench-smoke clean constraints
 

@@ -23,6 +23,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
 def _sentence_features(message: Message) -> Tuple[list, bool]:
@@ -48,7 +49,7 @@ class SafeLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.C = float(self.config["C"])
         self._weights: Optional[Tuple[np.ndarray, np.ndarray]] = None
 
-    def train(self, training_data):
+    def train(self, training_data: TrainingData) -> Resource:
         self._weights = None  # weights transposed from an earlier fit are stale
         return super().train(training_data)
 
