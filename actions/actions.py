@@ -1,4 +1,6 @@
-"""The Action classes the Rasa server calls: read the tracker, call the pure modules, emit events."""
+"""The Action classes the Rasa server calls: read the tracker, call the pure modules, emit
+events."""
+
 import logging
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
@@ -9,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
 from actions.dialogue import Context, Mentions, Outcome
-from actions.knowledge import KnowledgeBase, load_knowledge_base
 from actions.replies import Message, clarify_messages, fallback_messages
-from actions.settings import Settings, load_settings
 from actions.understanding import ANSWER, CLARIFY, OUT_OF_SCOPE, decide
+from core.knowledge import KnowledgeBase, load_knowledge_base
+from core.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,11 @@ def _send(dispatcher: CollectingDispatcher, messages: List[Message]) -> None:
 
 def _slot_events(outcome: Outcome, tracker: Tracker) -> List[Dict[Text, Any]]:
     """SlotSet events for the slots whose value changes."""
-    return [SlotSet(name, value) for name, value in outcome.slots.items() if tracker.get_slot(name) != value]
+    return [
+        SlotSet(name, value)
+        for name, value in outcome.slots.items()
+        if tracker.get_slot(name) != value
+    ]
 
 
 class _ContextAction(Action, metaclass=ABCMeta):
@@ -47,7 +53,9 @@ class _ContextAction(Action, metaclass=ABCMeta):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        mentions = Mentions.from_entities((tracker.latest_message or {}).get("entities") or [], self.kb)
+        mentions = Mentions.from_entities(
+            (tracker.latest_message or {}).get("entities") or [], self.kb
+        )
         context = Context.from_slots(tracker.current_slot_values())
         outcome = self.outcome(tracker, mentions, context)
         _send(dispatcher, outcome.messages)
@@ -66,10 +74,15 @@ class ActionAnswerFaq(_ContextAction):
         if decision.kind == ANSWER:
             entry = self.kb.entry(decision.faq_id)
             if entry is None:
-                # Only if the model and the knowledge base disagree (a model trained on an older knowledge base).
-                logger.warning("no knowledge-base entry %r; is the model out of date?", decision.faq_id)
+                # Only if the model and the knowledge base disagree (a model trained on an older
+                # knowledge base).
+                logger.warning(
+                    "no knowledge-base entry %r; is the model out of date?", decision.faq_id
+                )
                 return Outcome(fallback_messages())
-            return dialogue.answer(self.kb, self.settings.articles_base_url, entry, mentions, context)
+            return dialogue.answer(
+                self.kb, self.settings.articles_base_url, entry, mentions, context
+            )
         if decision.kind == CLARIFY:
             return Outcome(clarify_messages(self.kb, decision.candidates))
         if decision.kind == OUT_OF_SCOPE:
@@ -128,7 +141,8 @@ class ActionCiteSources(_ContextAction):
 
 
 class ActionDefaultFallback(Action):
-    """Replaces Rasa's default (which is silent without an utter_default): never leave a message unanswered."""
+    """Replaces Rasa's default (which is silent without an utter_default): never leave a message
+    unanswered."""
 
     def name(self) -> Text:
         return "action_default_fallback"
@@ -137,5 +151,6 @@ class ActionDefaultFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         _send(dispatcher, fallback_messages())
-        # Like Rasa's own: undo the user message so the unexpected turn does not shape later predictions.
+        # Like Rasa's own: undo the user message so the unexpected turn does not shape later
+        # predictions.
         return [UserUtteranceReverted()]

@@ -1,4 +1,5 @@
-"""Keeps the thread of a conversation: which role, place and topic a message is about. No Rasa imports.
+"""Keeps the thread of a conversation: which role, place and topic a message is about. No Rasa
+imports.
 
 A question ("Is it stressful?") or a follow-up ("what about programme managers?") is resolved
 against what the conversation is about (`Context`, read from the slots) and what the message
@@ -8,15 +9,17 @@ questions it can answer, and never replays an answer about another role.
 
 Each function returns an `Outcome`: the messages to send and the slots to set.
 """
+
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from actions import replies
-from actions.knowledge import Entry, KnowledgeBase
-from actions.mentions import CERTIFICATION, LOCATION, OTHER_ROLE, ROLE, TOPIC
+from actions import replies, replies_about
 from actions.replies import Message
+from core import texts
+from core.knowledge import Entry, KnowledgeBase, ids
+from core.knowledge.ids import PROJECT_MANAGER
+from core.mentions import CERTIFICATION, LOCATION, OTHER_ROLE, ROLE, TOPIC
 
-PROJECT_MANAGER = "project_manager"
 MAX_CHOICES = 5
 
 
@@ -27,7 +30,9 @@ class Context:
     faq_id: Optional[str] = None
     topic: Optional[str] = None
     role: Optional[str] = None
-    previous_role: Optional[str] = None  # the role before the current one, for "which one pays more?"
+    previous_role: Optional[str] = (
+        None  # the role before the current one, for "which one pays more?"
+    )
     location: Optional[str] = None
 
     @classmethod
@@ -48,13 +53,26 @@ class Mentions:
     @classmethod
     def from_entities(cls, entities: Iterable[Dict[str, Any]], kb: KnowledgeBase) -> "Mentions":
         """From Rasa's entities; values the knowledge base does not know are ignored."""
-        known = {ROLE: kb.role, LOCATION: kb.location, CERTIFICATION: kb.certification, TOPIC: kb.topic, OTHER_ROLE: kb.other_role}
+        known = {
+            ROLE: kb.role,
+            LOCATION: kb.location,
+            CERTIFICATION: kb.certification,
+            TOPIC: kb.topic,
+            OTHER_ROLE: kb.other_role,
+        }
         found: Dict[str, List[str]] = {kind: [] for kind in known}
         for entity in sorted(entities or [], key=lambda e: e.get("start") or 0):
             kind, value = entity.get("entity"), entity.get("value")
-            if kind in known and isinstance(value, str) and known[kind](value) and value not in found[kind]:
+            if (
+                kind in known
+                and isinstance(value, str)
+                and known[kind](value)
+                and value not in found[kind]
+            ):
                 found[kind].append(value)
-        return cls(*(tuple(found[kind]) for kind in (ROLE, LOCATION, CERTIFICATION, TOPIC, OTHER_ROLE)))
+        return cls(
+            *(tuple(found[kind]) for kind in (ROLE, LOCATION, CERTIFICATION, TOPIC, OTHER_ROLE))
+        )
 
     @property
     def only_other_roles(self) -> bool:
@@ -76,19 +94,24 @@ def requested_role(kb: KnowledgeBase, entry: Entry, mentions: Mentions, context:
         if entry.role in roles:
             return entry.role
         others = [r for r in roles if r != PROJECT_MANAGER]
-        return next((r for r in others if kb.answer_for(topic, r)), others[0] if others else entry.role)
+        return next(
+            (r for r in others if kb.answer_for(topic, r)), others[0] if others else entry.role
+        )
     if roles:
         role = roles[0]
         if role == PROJECT_MANAGER and not kb.answer_for(topic, role):
-            # Topics like "how does X differ from a project manager?" name the project manager as the
-            # yardstick, not as the role asked about: keep the conversation's role.
-            return context.role if context.role and kb.answer_for(topic, context.role) else entry.role
+            # Topics like "how does X differ from a project manager?" name the project manager as
+            # the yardstick, not as the role asked about: keep the conversation's role.
+            return (
+                context.role if context.role and kb.answer_for(topic, context.role) else entry.role
+            )
         return role
     return context.role or entry.role
 
 
 def answer_in_topic(kb: KnowledgeBase, topic: str, role: str) -> Tuple[Optional[Entry], bool]:
-    """The answer for (topic, role), or a near topic's answer for that role; and whether it is a near one."""
+    """The answer for (topic, role), or a near topic's answer for that role; and whether it is a
+    near one."""
     entry = kb.answer_for(topic, role)
     if entry:
         return entry, False
@@ -105,11 +128,20 @@ def _role_slots(context: Context, role: str) -> Dict[str, Optional[str]]:
     return {"role": role, "previous_role": previous}
 
 
-def _answer_slots(entry: Entry, context: Context, location: Optional[str]) -> Dict[str, Optional[str]]:
-    return {"faq_id": entry.id, "topic": entry.topic, **_role_slots(context, entry.role), "location": location or context.location}
+def _answer_slots(
+    entry: Entry, context: Context, location: Optional[str]
+) -> Dict[str, Optional[str]]:
+    return {
+        "faq_id": entry.id,
+        "topic": entry.topic,
+        **_role_slots(context, entry.role),
+        "location": location or context.location,
+    }
 
 
-def suggestions_for_role(kb: KnowledgeBase, role: str, first_topic: Optional[str] = None) -> List[Entry]:
+def suggestions_for_role(
+    kb: KnowledgeBase, role: str, first_topic: Optional[str] = None
+) -> List[Entry]:
     """Questions the knowledge base answers for `role`, the asked topic's near topics first."""
     entries = list(kb.entries_for_role(role))
     near = set(kb.topic(first_topic).near) if first_topic and kb.topic(first_topic) else set()
@@ -129,7 +161,7 @@ def answer(
     """Answers `entry`'s question for `role` (by default the role the message or the conversation is
     about) and the place the message names."""
     if mentions.only_other_roles and role is None:
-        return Outcome(replies.other_role_messages(kb.other_role(mentions.other_roles[0])))
+        return Outcome(replies.other_role_messages(kb, kb.other_role(mentions.other_roles[0])))
     role = role or requested_role(kb, entry, mentions, context)
     location_id = mentions.locations[0] if mentions.locations else None
     location = kb.location(location_id) if location_id else None
@@ -138,7 +170,13 @@ def answer(
     if target is None:
         topic = kb.topic(entry.topic)
         return Outcome(
-            replies.no_answer_messages(kb, topic, kb.role(role), suggestions_for_role(kb, role, entry.topic), fallback=entry),
+            replies.no_answer_messages(
+                kb,
+                topic,
+                kb.role(role),
+                suggestions_for_role(kb, role, entry.topic),
+                fallback=entry,
+            ),
             {"topic": entry.topic, **_role_slots(context, role)},
         )
     if location and not location.covered:
@@ -149,29 +187,49 @@ def answer(
     notes = [lead_in] if lead_in else []
     if near:
         notes.append(replies.near_answer_note(kb, entry.topic, target))
-    elif not location and context.location and kb.location(context.location) and not kb.location(context.location).covered:
-        notes.append(replies.UK_ONLY_NOTE)
-    return Outcome(replies.answer_messages(kb, target.id, base_url, lead_in=" ".join(notes) or None), _answer_slots(target, context, location_id))
+    elif (
+        not location
+        and context.location
+        and kb.location(context.location)
+        and not kb.location(context.location).covered
+    ):
+        notes.append(texts.UK_ONLY_NOTE)
+    return Outcome(
+        replies.answer_messages(kb, target.id, base_url, lead_in=" ".join(notes) or None),
+        _answer_slots(target, context, location_id),
+    )
 
 
 def follow_up(kb: KnowledgeBase, base_url: str, mentions: Mentions, context: Context) -> Outcome:
     """ "what about programme managers?", "and in the UK?", "what about PMP?", "what about pay?" """
     if mentions.certifications:
         certification = kb.certification(mentions.certifications[0])
-        return Outcome(replies.certification_messages(kb, certification), {"topic": "certification"})
+        return Outcome(
+            replies.certification_messages(kb, certification), {"topic": ids.CERTIFICATION}
+        )
 
     last = _last_answer(kb, context)
     if mentions.only_other_roles:
-        return Outcome(replies.other_role_messages(kb.other_role(mentions.other_roles[0])))
+        return Outcome(replies.other_role_messages(kb, kb.other_role(mentions.other_roles[0])))
     if mentions.roles:
         role = mentions.roles[-1]  # "and for a PMO analyst rather than a PM?": the last one named
         topic = mentions.topics[0] if mentions.topics else (last.topic if last else context.topic)
         if topic is None:
             choices = suggestions_for_role(kb, role)
-            return Outcome(replies.choose_question_messages(kb, kb.role(role), choices), _role_slots(context, role))
-        base = last if last and last.topic == topic else kb.answer_for(topic, role) or _any_in_topic(kb, topic)
+            return Outcome(
+                replies.choose_question_messages(kb, kb.role(role), choices),
+                _role_slots(context, role),
+            )
+        base = (
+            last
+            if last and last.topic == topic
+            else kb.answer_for(topic, role) or _any_in_topic(kb, topic)
+        )
         if base is None:
-            return Outcome(replies.choose_question_messages(kb, kb.role(role), suggestions_for_role(kb, role)), _role_slots(context, role))
+            return Outcome(
+                replies.choose_question_messages(kb, kb.role(role), suggestions_for_role(kb, role)),
+                _role_slots(context, role),
+            )
         return answer(kb, base_url, base, mentions, context, role=role)
 
     if mentions.topics:
@@ -192,23 +250,28 @@ def follow_up(kb: KnowledgeBase, base_url: str, mentions: Mentions, context: Con
 
 
 def _any_in_topic(kb: KnowledgeBase, topic: str) -> Optional[Entry]:
-    return kb.answer_for(topic, PROJECT_MANAGER) or next((e for e in kb.entries if e.topic == topic), None)
+    return kb.answer_for(topic, PROJECT_MANAGER) or next(
+        (e for e in kb.entries if e.topic == topic), None
+    )
 
 
 def compare(kb: KnowledgeBase, mentions: Mentions, context: Context) -> Outcome:
-    """ "which one pays more?" after two roles were discussed, or "PMO or Scrum Master: which is more senior?" """
+    """ "which one pays more?" after two roles were discussed, or "PMO or Scrum Master: which is
+    more senior?" """
     roles = list(mentions.roles)
     for role in (context.role, context.previous_role):
         if len(roles) < 2 and role and role not in roles:
             roles.append(role)
     if len(roles) < 2:
-        return Outcome(replies.compare_which_roles_messages(kb, roles))
+        return Outcome(replies_about.compare_which_roles_messages(kb, roles))
     roles = roles[:2]
     topic = kb.topic(mentions.topics[0]) if mentions.topics else None
     if topic is None:
-        return Outcome(replies.compare_overall_messages(kb, roles), {"topic": "career_choice"})
+        return Outcome(
+            replies_about.compare_overall_messages(kb, roles), {"topic": ids.CAREER_CHOICE}
+        )
     entries = [kb.answer_for(topic.id, role) for role in roles]
-    return Outcome(replies.compare_messages(kb, topic, roles, entries), {"topic": topic.id})
+    return Outcome(replies_about.compare_messages(kb, topic, roles, entries), {"topic": topic.id})
 
 
 def _last_answer(kb: KnowledgeBase, context: Context) -> Optional[Entry]:
@@ -220,15 +283,23 @@ def tell_more(kb: KnowledgeBase, base_url: str, context: Context) -> Outcome:
     if entry is None:
         return Outcome(replies.nothing_yet_messages())
     related = [e for e in suggestions_for_role(kb, entry.role) if e.id != entry.id][:3]
-    related += [e for e in kb.entries if e.topic == entry.topic and e.id != entry.id and e not in related][: 5 - len(related)]
-    return Outcome(replies.more_messages(kb, entry, related, base_url))
+    related += [
+        e for e in kb.entries if e.topic == entry.topic and e.id != entry.id and e not in related
+    ][: 5 - len(related)]
+    return Outcome(replies_about.more_messages(kb, entry, related, base_url))
 
 
 def list_articles(kb: KnowledgeBase, base_url: str, context: Context) -> Outcome:
     entry = _last_answer(kb, context)
-    return Outcome(replies.articles_messages(kb, entry, base_url) if entry else replies.nothing_yet_messages())
+    return Outcome(
+        replies_about.articles_messages(kb, entry, base_url)
+        if entry
+        else replies.nothing_yet_messages()
+    )
 
 
 def cite_sources(kb: KnowledgeBase, context: Context) -> Outcome:
     entry = _last_answer(kb, context)
-    return Outcome(replies.sources_messages(kb, entry) if entry else replies.nothing_yet_messages())
+    return Outcome(
+        replies_about.sources_messages(kb, entry) if entry else replies.nothing_yet_messages()
+    )

@@ -1,17 +1,20 @@
 """Turns an NLU parse (Rasa's `latest_message`) into what the assistant should do. No Rasa imports.
 
-DIET ranks the intents: one faq_<id> per knowledge-base entry, small talk, `out_of_scope`, and
-`nlu_fallback` when FallbackClassifier finds no intent confident enough. We answer only when one
-entry is both confident and clearly ahead of the next; when a few are plausible we ask "Did you
-mean ...?"; otherwise we say what we can help with rather than answer a different question.
+The intent classifier ranks the intents: one faq_<id> per knowledge-base entry, small talk,
+`out_of_scope`, and `nlu_fallback` when FallbackClassifier finds no intent confident enough. We
+answer only when one entry is both confident and clearly ahead of the next; when a few are plausible
+we ask "Did you mean ...?"; otherwise we say what we can help with rather than answer a different
+question.
 
-The hold-out evaluation uses this same function, so its numbers are what users get.
+The hold-out evaluation (bench/holdout.py) uses this same function, so its numbers are what users
+get.
 """
+
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from actions.knowledge import faq_id_of
-from actions.settings import Settings
+from core.knowledge import faq_id_of
+from core.settings import Settings
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -48,7 +51,11 @@ def top_intent(parse_data: Dict[str, Any]) -> str:
 
 
 def _suggestions(ranking: List[Tuple[str, float]], settings: Settings) -> Tuple[str, ...]:
-    return tuple(faq_id for faq_id, confidence in ranking[: settings.max_suggestions] if confidence >= settings.suggestion_threshold)
+    return tuple(
+        faq_id
+        for faq_id, confidence in ranking[: settings.max_suggestions]
+        if confidence >= settings.suggestion_threshold
+    )
 
 
 def decide(parse_data: Dict[str, Any], settings: Settings) -> Decision:
@@ -70,7 +77,10 @@ def decide(parse_data: Dict[str, Any], settings: Settings) -> Decision:
         return Decision(OUT_OF_SCOPE if intent == OUT_OF_SCOPE_INTENT else FALLBACK)
     confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
     runner_up = next((c for other, c in ranking if other != faq_id), 0.0)
-    if confidence >= settings.answer_threshold and confidence - runner_up >= settings.ambiguity_margin:
+    if (
+        confidence >= settings.answer_threshold
+        and confidence - runner_up >= settings.ambiguity_margin
+    ):
         return Decision(ANSWER, faq_id=faq_id)
     candidates = _suggestions(ranking, settings) or (faq_id,)
     return Decision(CLARIFY, candidates=candidates)

@@ -5,6 +5,7 @@ TfidfNearestQuestion: answer with the entry of the most similar training example
 to an entry and the similarity reaches a threshold, chosen by 5-fold cross-validation on the
 training data (never on the hold-out set), so it gets the same chance to say "I don't know".
 """
+
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
@@ -12,7 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from actions.knowledge import faq_id_of
+from core.knowledge import faq_id_of
 
 THRESHOLDS = np.round(np.arange(0.0, 0.85, 0.05), 2)
 
@@ -20,14 +21,25 @@ THRESHOLDS = np.round(np.arange(0.0, 0.85, 0.05), 2)
 def _vectorizer() -> FeatureUnion:
     return FeatureUnion(
         [
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True
+                ),
+            ),
         ]
     )
 
 
 def _unit_rows(matrix):
-    """Each half of the feature union is L2-normalised; normalise whole rows so a dot product is a cosine."""
+    """Each half of the feature union is L2-normalised; normalise whole rows so a dot product is a
+    cosine."""
     norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
     return matrix.multiply(1 / np.maximum(norms, 1e-12)[:, None]).tocsr()
 
@@ -54,10 +66,14 @@ class TfidfNearestQuestion:
 
     def answers(self, texts: Sequence[str]) -> List[str]:
         """The entry id answered for each text, or '' when it would not answer."""
-        return [faq_id_of(intent) or "" if score >= self.threshold else "" for intent, score in self.nearest(texts)]
+        return [
+            faq_id_of(intent) or "" if score >= self.threshold else ""
+            for intent, score in self.nearest(texts)
+        ]
 
     def _choose_threshold(self, texts: List[str], intents: List[str]) -> float:
-        """Maximise the mean of accuracy on entries and rejection of everything else, over 5 folds."""
+        """Maximise the mean of accuracy on entries and rejection of everything else, over 5
+        folds."""
         labels = np.array([faq_id_of(i) or "" for i in intents])
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
         scored: Dict[float, List[float]] = {t: [] for t in THRESHOLDS}

@@ -7,11 +7,13 @@ The stock channel answers 500 to a body that is not a JSON object, and silently 
 - a sender id longer than MAX_SENDER_CHARS gets a 400 (tracker stores index it);
 - a message longer than MAX_MESSAGE_CHARS (default 2000) gets a polite reply asking for a shorter
   one, and is not run through the assistant;
-- a message the server could not handle (the stock channel logs the error and answers 200 with whatever
-  was said before it, often `[]`, or a whole reply the database never stored) gets a 503 with a
-  Retry-After header and a polite "please send it again" in the usual reply format. This is what a user
-  gets while PostgreSQL or Redis is down or restarting: the message was not kept, so a 2xx would be a lie.
+- a message the server could not handle (the stock channel logs the error and answers 200 with
+  whatever was said before it, often `[]`, or a whole reply the database never stored) gets a 503
+  with a Retry-After header and a polite "please send it again" in the usual reply format. This is
+  what a user gets while PostgreSQL or Redis is down or restarting: the message was not kept, so a
+  2xx would be a lie.
 """
+
 import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -24,7 +26,9 @@ from sanic.exceptions import InvalidUsage as BadRequest  # sanic 21.12 (Rasa 3.6
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.limits import MAX_SENDER_CHARS, NOT_TAKEN_TEXT, max_message_chars, too_long_text
+from channels.limits import MAX_SENDER_CHARS, too_long_text
+from core import texts
+from core.settings import max_message_chars
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 2
@@ -32,13 +36,18 @@ RETRY_AFTER_SECONDS = 2
 
 def not_taken(sender_id: Optional[Text]) -> List[Dict[Text, Any]]:
     """The reply to a message that was not handled, in the REST channel's usual format."""
-    return [{"recipient_id": sender_id, "text": NOT_TAKEN_TEXT}, {"recipient_id": sender_id, "custom": {"type": "retry"}}]
+    return [
+        {"recipient_id": sender_id, "text": texts.NOT_TAKEN},
+        {"recipient_id": sender_id, "custom": {"type": "retry"}},
+    ]
 
 
 def _body(request: Request) -> Dict[str, Any]:
     body = request.json
     if not isinstance(body, dict):
-        raise BadRequest('The body must be a JSON object like {"sender": "me", "message": "Hello"}.')
+        raise BadRequest(
+            'The body must be a JSON object like {"sender": "me", "message": "Hello"}.'
+        )
     return body
 
 
@@ -78,12 +87,17 @@ class RestInput(RasaRestInput):
 
         async def capped(message: UserMessage) -> None:
             if len(message.text or "") > limit:
-                await message.output_channel.send_text_message(message.sender_id, too_long_text(limit))
-                await message.output_channel.send_custom_json(message.sender_id, {"type": "too_long", "limit": limit})
+                await message.output_channel.send_text_message(
+                    message.sender_id, too_long_text(limit)
+                )
+                await message.output_channel.send_custom_json(
+                    message.sender_id, {"type": "too_long", "limit": limit}
+                )
                 return
             await on_new_message(message)
 
-        # Rasa's blueprint (same name, same routes), with a failed message answered 503 instead of 200.
+        # Rasa's blueprint (same name, same routes), with a failed message answered 503 instead of
+        # 200.
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -101,12 +115,22 @@ class RestInput(RasaRestInput):
                 return response.stream(stream, content_type="text/event-stream")
             collector = CollectingOutputChannel()
             try:
-                await capped(UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata))
+                await capped(
+                    UserMessage(
+                        text, collector, sender_id, input_channel=input_channel, metadata=metadata
+                    )
+                )
             except CancelledError:  # as Rasa's: the request timed out
                 logger.error("the message from %r timed out", sender_id)
             except Exception as error:
-                logger.exception("the message from %r could not be handled (%s); answered 503", sender_id, error)
-                return response.json(not_taken(sender_id), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+                logger.exception(
+                    "the message from %r could not be handled (%s); answered 503", sender_id, error
+                )
+                return response.json(
+                    not_taken(sender_id),
+                    status=503,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
             return response.json(collector.messages)
 
         return webhook

@@ -1,17 +1,19 @@
 """Slack through Rasa's connector: retries never answered twice, replies rendered as Slack messages.
 
 Enabled when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (scripts/make_credentials.py adds
-`channels.slack.SlackInput` to the credentials file); Rasa serves it at /webhooks/slack/webhook, the URL
-for both Event Subscriptions and Interactivity. What we change in Rasa's SlackInput/SlackBot:
+`channels.slack.SlackInput` to the credentials file); Rasa serves it at /webhooks/slack/webhook, the
+URL for both Event Subscriptions and Interactivity. What we change in Rasa's SlackInput/SlackBot:
 
-- Every retry reason Slack sends is in `errors_ignore_retry` (Rasa's default is only `http_timeout`),
-  and a message Slack delivers twice (a retry, or one message sent as both a `message` and an
-  `app_mention` event) is answered once.
+- Every retry reason Slack sends is in `errors_ignore_retry` (Rasa's default is only
+  `http_timeout`), and a message Slack delivers twice (a retry, or one message sent as both a
+  `message` and an `app_mention` event) is answered once.
 - `url_verification` is answered with the challenge as plain text, as Slack documents.
-- Buttons become a Block Kit actions block, related-article links become mrkdwn links, text is escaped,
-  and the `custom` payload (machine-readable, for REST and web clients) is never posted to Slack.
+- Buttons become a Block Kit actions block, related-article links become mrkdwn links, text is
+  escaped, and the `custom` payload (machine-readable, for REST and web clients) is never posted to
+  Slack.
 - SLACK_API_URL, for tests only, points the Web API client at a local fake instead of https://slack.com/api/.
 """
+
 import logging
 import os
 import time
@@ -29,9 +31,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 logger = logging.getLogger(__name__)
 
-# Every value of X-Slack-Retry-Reason (Slack's Events API docs, "Failure conditions"). A retry for any
-# of them is acknowledged with X-Slack-No-Retry and not answered: we answer in the background and
-# reply 200 at once, so the first delivery has almost always been answered already.
+# Every value of X-Slack-Retry-Reason (Slack's Events API docs, "Failure conditions"). A retry for
+# any of them is acknowledged with X-Slack-No-Retry and not answered: we answer in the background
+# and reply 200 at once, so the first delivery has almost always been answered already.
 SLACK_RETRY_REASONS = (
     "http_timeout",
     "too_many_redirects",
@@ -74,10 +76,16 @@ def buttons_message(text: Text, buttons: List[Dict[Text, Any]]) -> Dict[Text, An
     links = [b for b in buttons if is_link(b)]
     choices = [b for b in buttons if not is_link(b) and b.get("payload")]
     lines = [escape(text)] + [f"• <{b['url']}|{escape(b['title'])}>" for b in links]
-    blocks: List[Dict[Text, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}]
+    blocks: List[Dict[Text, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}
+    ]
     if choices:
         if len(choices) > MAX_BUTTONS:
-            logger.warning("Slack shows at most %d buttons; dropping %d", MAX_BUTTONS, len(choices) - MAX_BUTTONS)
+            logger.warning(
+                "Slack shows at most %d buttons; dropping %d",
+                MAX_BUTTONS,
+                len(choices) - MAX_BUTTONS,
+            )
         blocks.append(
             {
                 "type": "actions",
@@ -85,7 +93,10 @@ def buttons_message(text: Text, buttons: List[Dict[Text, Any]]) -> Dict[Text, An
                     {
                         "type": "button",
                         "action_id": f"choice_{i}",
-                        "text": {"type": "plain_text", "text": _shorten(b["title"], MAX_BUTTON_TEXT)},
+                        "text": {
+                            "type": "plain_text",
+                            "text": _shorten(b["title"], MAX_BUTTON_TEXT),
+                        },
                         "value": b["payload"],
                     }
                     for i, b in enumerate(choices[:MAX_BUTTONS])
@@ -97,16 +108,24 @@ def buttons_message(text: Text, buttons: List[Dict[Text, Any]]) -> Dict[Text, An
 
 
 class RecentKeys:
-    """Remembers keys for `ttl` seconds (at most `size` of them); `add` says whether a key is new."""
+    """Remembers keys for `ttl` seconds (at most `size` of them); `add` says whether a key is
+    new."""
 
-    def __init__(self, ttl: float = DUPLICATE_WINDOW_SECONDS, size: int = 10_000, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        ttl: float = DUPLICATE_WINDOW_SECONDS,
+        size: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.ttl, self.size, self.clock = ttl, size, clock
-        self._keys: "OrderedDict[Text, float]" = OrderedDict()
+        self._keys: OrderedDict[Text, float] = OrderedDict()
 
     def add(self, key: Text) -> bool:
         now = self.clock()
         # Oldest first: drop the expired ones, and the oldest when full.
-        while self._keys and (len(self._keys) >= self.size or next(iter(self._keys.values())) <= now - self.ttl):
+        while self._keys and (
+            len(self._keys) >= self.size or next(iter(self._keys.values())) <= now - self.ttl
+        ):
             self._keys.popitem(last=False)
         if key in self._keys:
             return False
@@ -115,8 +134,9 @@ class RecentKeys:
 
 
 def delivery_key(request: Request) -> Optional[Text]:
-    """What identifies the user's message in an Events API request: the same in every retry, and in the
-    `message` and `app_mention` events Slack sends for one mention. None for interactivity payloads."""
+    """What identifies the user's message in an Events API request: the same in every retry, and in
+    the `message` and `app_mention` events Slack sends for one mention. None for interactivity
+    payloads."""
     if request.headers.get("content-type") != "application/json":
         return None
     body = request.json or {}
@@ -127,7 +147,8 @@ def delivery_key(request: Request) -> Optional[Text]:
 
 
 class SlackBot(rasa_slack.SlackBot):
-    """Rasa's Slack output channel, rendering our messages natively and never posting `custom` payloads."""
+    """Rasa's Slack output channel, rendering our messages natively and never posting `custom`
+    payloads."""
 
     def __init__(
         self,
@@ -142,7 +163,8 @@ class SlackBot(rasa_slack.SlackBot):
             self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
-        # Rasa passes `as_user` (legacy, classic apps only) and `type` (not an argument of chat.postMessage).
+        # Rasa passes `as_user` (legacy, classic apps only) and `type` (not an argument of
+        # chat.postMessage).
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
         kwargs.setdefault("unfurl_links", False)  # no large previews under the article links
@@ -157,9 +179,13 @@ class SlackBot(rasa_slack.SlackBot):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        await self._post_message(self.slack_channel or recipient_id, **buttons_message(text or "", buttons))
+        await self._post_message(
+            self.slack_channel or recipient_id, **buttons_message(text or "", buttons)
+        )
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
         """Not sent: our `custom` messages are machine-readable markers for REST and web clients
         (actions/replies.py), and Rasa's SlackBot would post them to the conversation."""
         logger.debug("not posting a custom payload (type %r) to Slack", json_message.get("type"))
@@ -193,7 +219,9 @@ class SlackInput(rasa_slack.SlackInput):
         )
         self.api_url = os.environ.get(API_URL_VARIABLE) or None
         if self.api_url:
-            logger.warning("%s is set: Slack replies go to %s (for tests only)", API_URL_VARIABLE, self.api_url)
+            logger.warning(
+                "%s is set: Slack replies go to %s (for tests only)", API_URL_VARIABLE, self.api_url
+            )
         self._delivered = RecentKeys()
 
     async def process_message(
@@ -213,7 +241,8 @@ class SlackInput(rasa_slack.SlackInput):
                 request.headers.get(self.retry_reason_header),
             )
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
-        # Rasa's own check acknowledges retries whose reason is in errors_ignore_retry (all of them).
+        # Rasa's own check acknowledges retries whose reason is in errors_ignore_retry (all of
+        # them).
         return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -221,9 +250,13 @@ class SlackInput(rasa_slack.SlackInput):
 
         @blueprint.middleware("request")
         async def answer_url_verification(request: Request) -> Optional[HTTPResponse]:
-            """Slack checks a new Request URL by asking it to echo a challenge; Slack documents a plain-text
-            answer (Rasa returns it as a JSON string). Unsigned requests go on to Rasa's check, which rejects them."""
-            if request.method != "POST" or request.headers.get("content-type") != "application/json":
+            """Slack checks a new Request URL by asking it to echo a challenge; Slack documents a
+            plain-text answer (Rasa returns it as a JSON string). Unsigned requests go on to Rasa's
+            check, which rejects them."""
+            if (
+                request.method != "POST"
+                or request.headers.get("content-type") != "application/json"
+            ):
                 return None
             body = request.json
             if not isinstance(body, dict) or body.get("type") != "url_verification":
@@ -234,6 +267,9 @@ class SlackInput(rasa_slack.SlackInput):
 
         return blueprint
 
-    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
-        return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
-
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> OutputChannel:
+        return SlackBot(
+            self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url
+        )

@@ -1,4 +1,5 @@
-"""Rasa's socket.io channel, which the website widget (rasa-webchat) talks to, fixed for Rasa 3.6.21.
+"""Rasa's socket.io channel, which the website widget (rasa-webchat) talks to, fixed for Rasa
+3.6.21.
 
 credentials.yml names it `channels.socketio.SocketIOInput`; its settings are the stock channel's.
 Each difference below broke the widget with the stock channel (rasa.core.channels.socketio):
@@ -8,7 +9,8 @@ Each difference below broke the widget with the stock channel (rasa.core.channel
    python-socketio 5.10, so the socket never joined its session's room, which is where replies go.
 2. Link buttons (`{"title", "type": "web_url", "url"}`, our related articles) raised
    KeyError('payload'), which also lost the turn from the tracker store. They go out as `buttons`,
-   which rasa-webchat shows as links and keeps on screen (it hides `quick_replies` once one is used).
+   which rasa-webchat shows as links and keeps on screen (it hides `quick_replies` once one is
+   used).
 3. `custom` messages raised TypeError (`emit(event, **json_message)`). They are machine-readable
    markers for API clients and analytics, not for people, and the tracker store keeps them, so
    this channel does not send them. (rasa-webchat would not show one anyway unless the page gave it
@@ -22,9 +24,9 @@ Each difference below broke the widget with the stock channel (rasa.core.channel
    and the user heard nothing; here it gets a polite reply, and a message longer than
    MAX_MESSAGE_CHARS gets "too long" without being processed, as on the REST channel.
 """
+
 import json
 import logging
-import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -32,28 +34,27 @@ from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint
 
-from channels.limits import MAX_SENDER_CHARS, NOT_TAKEN_TEXT, UNREADABLE_TEXT, max_message_chars, too_long_text
+from channels.limits import MAX_SENDER_CHARS, too_long_text
+from core import texts
+from core.settings import cors_origins, max_message_chars
 
 logger = logging.getLogger(__name__)
-
-
-def origins_from_env(environ=os.environ) -> Optional[List[Text]]:
-    """CORS_ORIGINS, space-separated; None (no check) when unset or empty."""
-    origins = environ.get("CORS_ORIGINS", "").split()
-    return origins or None
 
 
 class SocketIOOutput(stock.SocketIOOutput):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        """Link buttons have no payload (fix 2 above); others stay the stock channel's quick replies."""
+        """Link buttons have no payload (fix 2 above); others stay the stock channel's quick
+        replies."""
         if not any(button.get("type") == "web_url" for button in buttons):
             await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
             return
         await self._send_message(recipient_id, {"text": text, "buttons": buttons})
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
         """Not for people (fix 3 above)."""
         logger.debug(f"Not sending custom message {json_message} to the web chat.")
 
@@ -62,10 +63,12 @@ class SocketIOInput(stock.SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         channel = super().from_credentials(credentials)
-        channel.allowed_origins = origins_from_env()
+        channel.allowed_origins = cors_origins()
         return channel
 
-    def __init__(self, *args: Any, allowed_origins: Optional[List[Text]] = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, allowed_origins: Optional[List[Text]] = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_origins = allowed_origins
 
@@ -76,7 +79,9 @@ class SocketIOInput(stock.SocketIOInput):
 
     def get_output_channel(self) -> Optional[SocketIOOutput]:
         """For messages Rasa sends on its own (reminders, external events)."""
-        return SocketIOOutput(self.sio, self.bot_message_evt) if super().get_output_channel() else None
+        return (
+            SocketIOOutput(self.sio, self.bot_message_evt) if super().get_output_channel() else None
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The stock blueprint, with three of its socket.io event handlers replaced."""
@@ -88,7 +93,9 @@ class SocketIOInput(stock.SocketIOInput):
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
             if not self.origin_allowed(origin):
-                logger.info(f"Refused a socket.io connection from origin {origin} (not in CORS_ORIGINS).")
+                logger.info(
+                    f"Refused a socket.io connection from origin {origin} (not in CORS_ORIGINS)."
+                )
                 return False
             return await stock_connect(sid, environ, auth)
 
@@ -110,12 +117,17 @@ class SocketIOInput(stock.SocketIOInput):
         async def handle_message(sid: Text, data: Dict) -> None:
             # As the stock handler, with our output channel and checks (fix 5 above).
             if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
-                await reply(sid, UNREADABLE_TEXT)
+                await reply(sid, texts.UNREADABLE)
                 return
             session_id = data.get("session_id")
-            if self.session_persistence and not (isinstance(session_id, str) and 0 < len(session_id) <= MAX_SENDER_CHARS):
-                logger.warning("Ignored a socket.io message without a valid session_id; send `session_request` first.")
-                await reply(sid, UNREADABLE_TEXT)
+            if self.session_persistence and not (
+                isinstance(session_id, str) and 0 < len(session_id) <= MAX_SENDER_CHARS
+            ):
+                logger.warning(
+                    "Ignored a socket.io message without a valid session_id; send "
+                    "`session_request` first."
+                )
+                await reply(sid, texts.UNREADABLE)
                 return
             sender_id = session_id if self.session_persistence else sid
             metadata = data.get(self.metadata_key) or {}
@@ -132,10 +144,18 @@ class SocketIOInput(stock.SocketIOInput):
             output = SocketIOOutput(sio, self.bot_message_evt)
             try:
                 await on_new_message(
-                    UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)
+                    UserMessage(
+                        data.get("message", ""),
+                        output,
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
                 )
-            except Exception as error:  # the stock handler says nothing: e.g. PostgreSQL or Redis restarting
+            except (
+                Exception
+            ) as error:  # the stock handler says nothing: e.g. PostgreSQL or Redis restarting
                 logger.exception("the message from %r could not be handled (%s)", sender_id, error)
-                await reply(sid, NOT_TAKEN_TEXT)
+                await reply(sid, texts.NOT_TAKEN)
 
         return blueprint

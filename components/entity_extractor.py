@@ -1,18 +1,19 @@
 """Extracts roles, places, certifications and topics by the knowledge base's synonym lists.
 
-Rasa's RegexEntityExtractor, with the matching rules of actions/mentions.py: whole words, the
+Rasa's RegexEntityExtractor, with the matching rules of core/mentions.py: whole words, the
 longest of overlapping mentions ("IT project manager" is not also a "project manager"), and
 capitalised synonyms matched only in capitals ("US" the country, not "us"). The stock extractor
 returns every overlapping match and matches all synonyms in any case.
 
-The lookup tables come from data/nlu/entities.yml (generated from data/knowledge/); Rasa's
-EntitySynonymMapper then turns each mention into its canonical id ("program mgr" -> programme_manager).
+The lookup tables come from data/generated/nlu/entities.yml (generated from data/knowledge/); Rasa's
+EntitySynonymMapper then turns each mention into its canonical id ("program mgr" ->
+programme_manager).
 """
+
 from typing import Any, Dict, List, Text
 
-from rasa.engine.storage.resource import Resource
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.extractors.regex_entity_extractor import RegexEntityExtractor
 from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_END,
@@ -24,7 +25,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.mentions import MentionFinder
+from core.mentions import MentionFinder
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)

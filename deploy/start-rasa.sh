@@ -4,5 +4,5 @@
 set -eu
 python scripts/make_credentials.py credentials.yml var/credentials.yml
 python scripts/make_endpoints.py endpoints.yml var/endpoints.yml
-exec rasa run --model models/pathfinder.tar.gz --interface 0.0.0.0 --port "${RASA_PORT:-5005}" \
+exec python -m rasa_server run --model models/pathfinder.tar.gz --interface 0.0.0.0 --port "${RASA_PORT:-5005}" \
   --endpoints var/endpoints.yml --credentials var/credentials.yml "$@"

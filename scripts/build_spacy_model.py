@@ -5,6 +5,7 @@ blank English pipeline (spaCy's rule-based tokenizer) with a lookup lemmatizer w
 come from the `spacy-lookups-data` package. Lemmas let "managers"/"manager" and
 "earning"/"earn" share features. Nothing is downloaded, now or at run time.
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ def build(target: Path) -> None:
         {
             "name": "pathfinder_en",
             "version": "1.0.0",
-            "description": "Blank English pipeline + lookup lemmatizer (spacy-lookups-data), built offline.",
+            "description": "Blank English + lookup lemmatizer (spacy-lookups-data), built offline.",
         }
     )
     target.parent.mkdir(parents=True, exist_ok=True)

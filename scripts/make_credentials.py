@@ -1,11 +1,12 @@
-"""Writes the credentials file scripts/run.sh passes to Rasa: credentials.yml, plus Slack and Microsoft
-Teams when their environment variables are set, so `make run` works without them.
+"""Writes the credentials file scripts/run.sh passes to Rasa: credentials.yml, plus Slack and
+Microsoft Teams when their environment variables are set, so `make run` works without them.
 
     .venv/bin/python scripts/make_credentials.py credentials.yml var/credentials-5005.yml
 
 Secrets never reach the file: it names them as ${VARIABLE}, which Rasa expands when it reads it.
 Prints the names of the channels in the file (never a value).
 """
+
 import os
 import sys
 from pathlib import Path
@@ -38,7 +39,8 @@ CHANNELS = [
 
 
 def build(base: str, environ: Mapping[str, str]) -> Tuple[str, List[str]]:
-    """The credentials file's text and the names of its channels; SystemExit if one is half configured."""
+    """The credentials file's text and the names of its channels; SystemExit if one is half
+    configured."""
     existing = yaml.safe_load(base) or {}
     sections, added, problems = [], [], []
     for channel in CHANNELS:
@@ -47,19 +49,29 @@ def build(base: str, environ: Mapping[str, str]) -> Tuple[str, List[str]]:
             continue
         missing = [v for v in channel.required.values() if not environ.get(v)]
         if missing:
-            problems.append(f"{channel.title} needs {' and '.join(missing)} as well as {' and '.join(present)}")
+            problems.append(
+                f"{channel.title} needs {' and '.join(missing)} as well as {' and '.join(present)}"
+            )
             continue
         if channel.key in existing:
             continue  # configured by hand in the base file: leave it as it is
-        fields = {**channel.required, **{f: v for f, v in channel.optional.items() if environ.get(v)}}
-        lines = [f"{channel.key}:"] + [f"  {field}: ${{{variable}}}" for field, variable in fields.items()]
+        fields = {
+            **channel.required,
+            **{f: v for f, v in channel.optional.items() if environ.get(v)},
+        }
+        lines = [f"{channel.key}:"] + [
+            f"  {field}: ${{{variable}}}" for field, variable in fields.items()
+        ]
         sections.append("\n".join(lines))
         added.append(channel.title)
     if problems:
         raise SystemExit("error: " + "; ".join(problems))
     if not sections:
         return base, list(existing)
-    header = "\n# Added by scripts/make_credentials.py because their variables are set; Rasa fills in the ${...}.\n"
+    header = (
+        "\n# Added by scripts/make_credentials.py because their variables are set; "
+        "Rasa fills in the ${...}.\n"
+    )
     return base.rstrip("\n") + "\n" + header + "\n\n".join(sections) + "\n", list(existing) + added
 
 

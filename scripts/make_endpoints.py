@@ -5,14 +5,14 @@ without either (SQLite under var/, locks in memory).
     .venv/bin/python scripts/make_endpoints.py endpoints.yml var/endpoints-5005.yml
 
 PostgreSQL: DB_URL (postgresql://user:password@host:port/name), or DB_HOST, DB_NAME, DB_USER and
-DB_PASSWORD (DB_PORT optional, 5432). Redis lock store: REDIS_HOST (REDIS_PORT, REDIS_PASSWORD, REDIS_DB
-optional). Values never reach the file: it names them as ${VARIABLE}, which Rasa expands when it reads it.
-Prints which stores the file uses and the names of the variables (never a value).
+DB_PASSWORD (DB_PORT optional, 5432). Redis lock store: REDIS_HOST (REDIS_PORT, REDIS_PASSWORD,
+REDIS_DB optional). Values never reach the file: it names them as ${VARIABLE}, which Rasa expands
+when it reads it. Prints which stores the file uses and the names of the variables (never a value).
 
-The stores are Rasa's own by module path (stores/__init__.py): its SQL tracker store with SQLAlchemy's
-pool_pre_ping, a connect timeout (DB_CONNECT_TIMEOUT, 5 s) and no silent fallback to memory, and its Redis
-lock store, so that the servers get through a PostgreSQL or Redis restart without one of their own.
+The stores are named by module path (stores/strict_sql.py, stores/redis_lock.py: why they differ
+from Rasa's).
 """
+
 import os
 import sys
 from typing import Dict, List, Mapping, Optional, Tuple
@@ -21,8 +21,8 @@ import yaml
 
 DB_REQUIRED = ("DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD")
 DB_SCHEMES = ("postgresql://", "postgresql+psycopg2://")
-TRACKER_STORE_TYPE = "stores.StrictSQLTrackerStore"
-LOCK_STORE_TYPE = "stores.RedisLockStore"
+TRACKER_STORE_TYPE = "stores.strict_sql.StrictSQLTrackerStore"
+LOCK_STORE_TYPE = "stores.redis_lock.RedisLockStore"
 # Rasa's RedisLockStore keys are "<prefix>:lock:<sender>"; the prefix must be alphanumeric.
 REDIS_KEY_PREFIX = "pathfinder"
 
@@ -35,20 +35,35 @@ def tracker_store(environ: Mapping[str, str]) -> Tuple[Optional[Dict[str, str]],
     """PostgreSQL's tracker store section (None: keep endpoints.yml's SQLite) and what it says."""
     if environ.get("DB_URL"):
         if not environ["DB_URL"].startswith(DB_SCHEMES):
-            raise SystemExit("error: DB_URL must start with postgresql:// (or postgresql+psycopg2://)")
+            raise SystemExit(
+                "error: DB_URL must start with postgresql:// (or postgresql+psycopg2://)"
+            )
         # Rasa takes a url containing "://" as the whole database URL.
-        return {"type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": placeholder("DB_URL")}, "PostgreSQL (DB_URL)"
+        return {
+            "type": TRACKER_STORE_TYPE,
+            "dialect": "postgresql",
+            "url": placeholder("DB_URL"),
+        }, "PostgreSQL (DB_URL)"
     present = [v for v in DB_REQUIRED + ("DB_PORT",) if environ.get(v)]
     if not present:
         return None, f"SQLite ({environ.get('TRACKER_DB') or 'TRACKER_DB'})"
     missing = [v for v in DB_REQUIRED if not environ.get(v)]
     if missing:
-        raise SystemExit(f"error: PostgreSQL needs {' and '.join(missing)} as well as {' and '.join(present)} (or DB_URL)")
+        raise SystemExit(
+            f"error: PostgreSQL needs {' and '.join(missing)} as well as {' and '.join(present)} "
+            "(or DB_URL)"
+        )
     section = {"type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": placeholder("DB_HOST")}
     if environ.get("DB_PORT"):
         section["port"] = placeholder("DB_PORT")
-    section.update(db=placeholder("DB_NAME"), username=placeholder("DB_USER"), password=placeholder("DB_PASSWORD"))
-    return section, "PostgreSQL (" + ", ".join(v for v in DB_REQUIRED + ("DB_PORT",) if environ.get(v)) + ")"
+    section.update(
+        db=placeholder("DB_NAME"),
+        username=placeholder("DB_USER"),
+        password=placeholder("DB_PASSWORD"),
+    )
+    return section, "PostgreSQL (" + ", ".join(
+        v for v in DB_REQUIRED + ("DB_PORT",) if environ.get(v)
+    ) + ")"
 
 
 def lock_store(environ: Mapping[str, str]) -> Tuple[Optional[Dict[str, str]], str]:
@@ -60,7 +75,11 @@ def lock_store(environ: Mapping[str, str]) -> Tuple[Optional[Dict[str, str]], st
         return None, "in memory"
     section = {"type": LOCK_STORE_TYPE, "url": placeholder("REDIS_HOST")}
     used = ["REDIS_HOST"]
-    for field, variable in (("port", "REDIS_PORT"), ("password", "REDIS_PASSWORD"), ("db", "REDIS_DB")):
+    for field, variable in (
+        ("port", "REDIS_PORT"),
+        ("password", "REDIS_PASSWORD"),
+        ("db", "REDIS_DB"),
+    ):
         if environ.get(variable):
             section[field] = placeholder(variable)
             used.append(variable)
@@ -69,7 +88,8 @@ def lock_store(environ: Mapping[str, str]) -> Tuple[Optional[Dict[str, str]], st
 
 
 def build(base: str, environ: Mapping[str, str]) -> Tuple[str, List[str]]:
-    """The endpoints file's text and a line per store; SystemExit if PostgreSQL or Redis is half configured."""
+    """The endpoints file's text and a line per store; SystemExit if PostgreSQL or Redis is half
+    configured."""
     (tracker, tracker_says), (lock, lock_says) = tracker_store(environ), lock_store(environ)
     summary = [f"tracker store: {tracker_says}", f"lock store: {lock_says}"]
     if tracker is None and lock is None:
@@ -81,7 +101,10 @@ def build(base: str, environ: Mapping[str, str]) -> Tuple[str, List[str]]:
         config["lock_store"] = lock
     # Plain (unquoted) scalars: Rasa only expands ${...} in those.
     body = yaml.safe_dump(config, sort_keys=False, default_flow_style=False, width=200)
-    header = "# GENERATED by scripts/make_endpoints.py from endpoints.yml and the environment; Rasa fills in the ${...}.\n"
+    header = (
+        "# GENERATED by scripts/make_endpoints.py from endpoints.yml and the environment; "
+        "Rasa fills in the ${...}.\n"
+    )
     return header + body, summary
 
 

@@ -2,12 +2,10 @@
 # Starts the action server, the Rasa server and the demo web page, waits until they answer, and stops them on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${PATHFINDER_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${ACTION_HOST:=127.0.0.1}" "${TRACKER_DB:=var/tracker.db}"
-export PATHFINDER_HOST RASA_PORT ACTION_PORT ACTION_HOST TRACKER_DB
-# Browsers may call the Rasa server (HTTP and socket.io) only from these origins (space-separated, or *).
-: "${WEB_PORT:=8080}" "${CORS_ORIGINS:=http://$PATHFINDER_HOST:$WEB_PORT}"
-export WEB_PORT CORS_ORIGINS
 source scripts/servers.sh
+# Browsers may call the Rasa server (HTTP and socket.io) only from these origins (space-separated, or *).
+: "${CORS_ORIGINS:=http://$PATHFINDER_HOST:$WEB_PORT}"
+export CORS_ORIGINS
 # Channels: credentials.yml, plus Slack and Microsoft Teams when their variables are set (see the README).
 export RASA_CREDENTIALS="var/credentials-$RASA_PORT.yml"
 "$VENV_BIN/python" scripts/make_credentials.py credentials.yml "$RASA_CREDENTIALS"

@@ -184,7 +184,7 @@ start_nginx() {
 # ---- the Rasa servers: every replica gets the same stores; their logs are prefixed with the port ----
 launch_rasa_server() {
   local port=$1
-  "$VENV_BIN/rasa" run --model "$MODEL" --interface 127.0.0.1 --port "$port" \
+  "$VENV_BIN/python" -m rasa_server run --model "$MODEL" --interface 127.0.0.1 --port "$port" \
     --endpoints "var/endpoints-$port.yml" --credentials "var/credentials-$port.yml" \
     > >(sed -u "s/^/[rasa $port] /") 2>&1 &
   PIDS+=($!)
@@ -199,6 +199,8 @@ done
 # Rasa creates its tables when it starts; two replicas doing it at once can collide, so create them first.
 "$VENV_BIN/python" -c '
 import sys
+from rasa_server import patches
+patches.install()
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import read_endpoints_from_path
 TrackerStore.create(read_endpoints_from_path(sys.argv[1]).tracker_store)' "var/endpoints-${RASA_PORTS[0]}.yml" 2>/dev/null

@@ -1,10 +1,12 @@
-# Shared by run.sh and shell.sh: start the servers on the configured host and ports, wait for them,
-# and stop them on exit. Source it; expects the variables the Makefile exports.
+# Shared by run.sh, shell.sh and scaleout.sh: start the servers on the configured host and ports, wait for
+# them, and stop them on exit. Source it from the project's root.
 VENV_BIN="${VENV_BIN:-.venv/bin}"
 MODEL="${MODEL:-models/pathfinder.tar.gz}"
+# Hosts, ports and the SQLite file: the environment's, else core/settings.py's defaults.
+eval "$("$VENV_BIN/python" -m core.settings --shell)"
 PIDS=()
 mkdir -p var
-# The Rasa server proves itself to the action server with this token (endpoints.yml, scripts/action_server.py).
+# The Rasa server proves itself to the action server with this token (endpoints.yml, actions/server.py).
 # Unless one is given, each run makes its own; it lives only in these processes' environment.
 if [ -z "${ACTION_TOKEN:-}" ]; then
   ACTION_TOKEN=$("${VENV_BIN}/python" -c 'import secrets; print(secrets.token_urlsafe(32))')
@@ -30,8 +32,8 @@ wait_for() {
 }
 
 start_action_server() {
-  # rasa-sdk's server behind a shared-token check (scripts/action_server.py).
-  "$VENV_BIN/python" scripts/action_server.py &
+  # rasa-sdk's server behind a shared-token check (actions/server.py).
+  "$VENV_BIN/python" -m actions &
   PIDS+=($!)
   wait_for "action server" "http://$ACTION_HOST:$ACTION_PORT/health" 60 "$!"
 }
@@ -44,7 +46,8 @@ start_rasa_server() {
   elif [ -n "${RASA_API_TOKEN:-}" ]; then
     api=(--enable-api --auth-token "$RASA_API_TOKEN")
   fi
-  "$VENV_BIN/rasa" run --model "$MODEL" --interface "$PATHFINDER_HOST" --port "$RASA_PORT" \
+  # Rasa's command line with our patches installed first (rasa_server/patches.py).
+  "$VENV_BIN/python" -m rasa_server run --model "$MODEL" --interface "$PATHFINDER_HOST" --port "$RASA_PORT" \
     --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" "${api[@]}" "$@" &
   PIDS+=($!)
   wait_for "Rasa server" "http://$PATHFINDER_HOST:$RASA_PORT/" 180 "$!"

@@ -1,17 +1,16 @@
-"""Fixtures that need the trained model: the running servers (started the way `make run` starts them)."""
+"""Fixtures that need the trained model: the running servers (started the way `make run` starts
+them)."""
+
 import socket
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from core.settings import PROJECT_ROOT as ROOT
+from tests.support.servers import RunningAssistant
+
 MODEL = ROOT / "models" / "pathfinder.tar.gz"
 STARTED = time.time()
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from running_assistant import RunningAssistant, free_port  # noqa: E402,F401 (free_port: used by test_shell)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -22,7 +21,9 @@ def trained_model():
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
-    running = RunningAssistant(tmp_path_factory.mktemp("run"), env={"ARTICLES_BASE_URL": "https://training.example"})
+    running = RunningAssistant(
+        tmp_path_factory.mktemp("run"), env={"ARTICLES_BASE_URL": "https://training.example"}
+    )
     yield running
     # Ctrl-C stops the servers cleanly: run.sh exits 0 and their ports are free again.
     assert running.stop() == 0, running.log.read_text()[-2000:]
@@ -44,7 +45,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def chat(tmp_path_factory):
     """The servers with Slack and Microsoft Teams enabled, replying to local fakes of their APIs."""
-    from tests.integration.chat_fakes import ChatTestBed
+    from tests.support.chat_fakes import ChatTestBed
 
     bed = ChatTestBed(tmp_path_factory.mktemp("chat"))
     yield bed

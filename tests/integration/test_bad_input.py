@@ -1,4 +1,6 @@
-"""Bad input over the REST channel: a 4xx or a polite reply, never a 5xx, and the server goes on answering."""
+"""Bad input over the REST channel: a 4xx or a polite reply, never a 5xx, and the server goes on
+answering."""
+
 import json
 import uuid
 
@@ -9,7 +11,9 @@ from hypothesis import strategies as st
 
 
 def post(assistant, body: bytes, content_type="application/json"):
-    return requests.post(assistant.webhook, data=body, headers={"Content-Type": content_type}, timeout=30)
+    return requests.post(
+        assistant.webhook, data=body, headers={"Content-Type": content_type}, timeout=30
+    )
 
 
 def still_answers(assistant):
@@ -53,7 +57,13 @@ def test_odd_messages_get_a_polite_reply(assistant, case):
     replies = response.json()
     assert replies and replies[0].get("text"), replies
     kinds = [m["custom"]["type"] for m in replies if "custom" in m]
-    assert kinds and kinds[-1] in {"fallback", "out_of_scope", "too_long", "smalltalk", "clarify"}, replies
+    assert kinds and kinds[-1] in {
+        "fallback",
+        "out_of_scope",
+        "too_long",
+        "smalltalk",
+        "clarify",
+    }, replies
     # Nothing the user sent comes back: no reply echoes markup.
     assert all("<script" not in (m.get("text") or "") for m in replies)
     still_answers(assistant)
@@ -61,7 +71,10 @@ def test_odd_messages_get_a_polite_reply(assistant, case):
 
 def test_the_length_cap_says_what_it_is(assistant):
     replies = post(assistant, POLITE["a 1 MB message"]).json()
-    assert replies[0]["text"] == "Sorry, that message is too long for me. Please keep it under 2,000 characters."
+    assert (
+        replies[0]["text"]
+        == "Sorry, that message is too long for me. Please keep it under 2,000 characters."
+    )
     assert replies[-1]["custom"] == {"type": "too_long", "limit": 2000}
 
 
@@ -75,17 +88,26 @@ def test_malformed_requests_get_a_400_that_says_why(assistant, case):
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=300),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=10,
 )
 _bodies = st.one_of(
-    st.dictionaries(st.sampled_from(["sender", "message", "metadata", "input_channel", "stream"]), _json_values, max_size=5),
+    st.dictionaries(
+        st.sampled_from(["sender", "message", "metadata", "input_channel", "stream"]),
+        _json_values,
+        max_size=5,
+    ),
     st.fixed_dictionaries({"sender": st.text(max_size=300), "message": st.text(max_size=3000)}),
     _json_values,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(body=_bodies)
 def test_fuzzed_webhook_bodies_never_get_a_5xx(assistant, body):
     response = post(assistant, json.dumps(body).encode())
@@ -93,6 +115,15 @@ def test_fuzzed_webhook_bodies_never_get_a_5xx(assistant, body):
 
 
 def test_the_http_api_is_off(assistant):
-    # Rasa's HTTP API (--enable-api) would expose trackers and model endpoints: off unless asked for.
-    for method, path in (("get", "/conversations/x/tracker"), ("post", "/model/parse"), ("get", "/status"), ("put", "/model")):
-        assert requests.request(method, assistant.url + path, timeout=10).status_code in (404, 405), path
+    # Rasa's HTTP API (--enable-api) would expose trackers and model endpoints: off unless asked
+    # for.
+    for method, path in (
+        ("get", "/conversations/x/tracker"),
+        ("post", "/model/parse"),
+        ("get", "/status"),
+        ("put", "/model"),
+    ):
+        assert requests.request(method, assistant.url + path, timeout=10).status_code in (
+            404,
+            405,
+        ), path

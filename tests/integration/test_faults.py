@@ -1,22 +1,25 @@
 """Faults: the action server hung or down, and the Rasa server restarted mid-conversation."""
+
 import os
 import signal
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-from running_assistant import ROOT, RunningAssistant, free_port
+from core.settings import PROJECT_ROOT as ROOT
+from tests.support.servers import RunningAssistant, free_port
 
 APOLOGY = "Sorry, I can't look that up right now. Please try again in a moment."
 
 
 def timed_say(url, sender, text, timeout=30):
     started = time.monotonic()
-    response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout)
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+    )
     response.raise_for_status()
     return response.json(), time.monotonic() - started
 
@@ -58,7 +61,11 @@ def test_a_restarted_rasa_server_remembers_the_conversation(tmp_path):
     second = RunningAssistant(tmp_path, env={"TRACKER_DB": str(db)})
     try:
         marker = second.say(sender, "is it stressful?")[-1]["custom"]
-        assert (marker["faq_id"], marker["role"], marker["topic"]) == ("scrum_master_stress", "scrum_master", "stress")
+        assert (marker["faq_id"], marker["role"], marker["topic"]) == (
+            "scrum_master_stress",
+            "scrum_master",
+            "stress",
+        )
     finally:
         assert second.stop() == 0
 
@@ -76,7 +83,14 @@ def _wait_ok(url, seconds=120):
 
 
 def _bash(script, env, log):
-    return subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def test_an_action_server_that_refuses_connections_gets_an_apology_then_recovers(tmp_path):
@@ -90,7 +104,9 @@ def test_an_action_server_that_refuses_connections_gets_an_apology_then_recovers
         ACTION_PORT=str(action_port),  # nothing listens here yet
         TRACKER_DB=str(tmp_path / "tracker.db"),
     )
-    rasa = _bash("source scripts/servers.sh && start_rasa_server && wait", env, tmp_path / "rasa.log")
+    rasa = _bash(
+        "source scripts/servers.sh && start_rasa_server && wait", env, tmp_path / "rasa.log"
+    )
     actions = None
     try:
         url, sender = f"http://127.0.0.1:{rasa_port}", f"down-{uuid.uuid4().hex[:6]}"
@@ -105,8 +121,13 @@ def test_an_action_server_that_refuses_connections_gets_an_apology_then_recovers
         assert seconds < 10
         assert_apology(replies)
 
-        # An action server with another token refuses the Rasa server's calls (401): still an apology.
-        impostor = _bash("source scripts/servers.sh && start_action_server && wait", dict(env, ACTION_TOKEN="another"), tmp_path / "impostor.log")
+        # An action server with another token refuses the Rasa server's calls (401): still an
+        # apology.
+        impostor = _bash(
+            "source scripts/servers.sh && start_action_server && wait",
+            dict(env, ACTION_TOKEN="another"),
+            tmp_path / "impostor.log",
+        )
         try:
             _wait_ok(f"http://127.0.0.1:{action_port}/health")
             assert_apology(timed_say(url, sender, "How do I become a project manager?")[0])
@@ -114,7 +135,11 @@ def test_an_action_server_that_refuses_connections_gets_an_apology_then_recovers
             os.killpg(impostor.pid, signal.SIGTERM)
             impostor.wait(timeout=30)
 
-        actions = _bash("source scripts/servers.sh && start_action_server && wait", env, tmp_path / "actions.log")
+        actions = _bash(
+            "source scripts/servers.sh && start_action_server && wait",
+            env,
+            tmp_path / "actions.log",
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:

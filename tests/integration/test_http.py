@@ -1,11 +1,13 @@
-"""End to end over HTTP: both servers started by scripts/run.sh, real questions on the REST channel."""
+"""End to end over HTTP: both servers started by scripts/run.sh, real questions on the REST
+channel."""
+
 import sqlite3
 import uuid
 
 import pytest
 import requests
 
-from actions.knowledge import article_url
+from core.knowledge import article_url
 
 BASE_URL = "https://training.example"
 
@@ -96,10 +98,21 @@ def test_conversations_are_kept_in_the_tracker_store(assistant, kb):
     sender = new_sender()
     assert_answer(assistant.say(sender, "Is project manager a stressful job?"), kb, "pm_stress")
     with sqlite3.connect(assistant.tracker_db) as db:
-        types = [row[0] for row in db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+        types = [
+            row[0]
+            for row in db.execute(
+                "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+            )
+        ]
     assert "user" in types and "bot" in types and "slot" in types
 
 
 def test_malformed_requests_get_a_4xx(assistant):
     url = f"{assistant.url}/webhooks/rest/webhook"
-    assert requests.post(url, data=b"{not json", headers={"Content-Type": "application/json"}, timeout=10).status_code // 100 == 4
+    assert (
+        requests.post(
+            url, data=b"{not json", headers={"Content-Type": "application/json"}, timeout=10
+        ).status_code
+        // 100
+        == 4
+    )

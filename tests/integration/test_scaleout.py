@@ -1,10 +1,12 @@
-"""The scale-out topology (scripts/scaleout.sh): PostgreSQL, Redis, an action server and two Rasa servers
-behind nginx's round robin, under 50 concurrent ten-turn conversations.
+"""The scale-out topology (scripts/scaleout.sh): PostgreSQL, Redis, an action server and two Rasa
+servers behind nginx's round robin, under 50 concurrent ten-turn conversations.
 
-Checks that every message is answered, that every conversation is in PostgreSQL whole and in order, and
-that context (role, topic) carries over when the next message of a conversation lands on the other
-replica. Prints the load figures (and writes them to results/scaleout.txt); asserts no timings.
+Checks that every message is answered, that every conversation is in PostgreSQL whole and in order,
+and that context (role, topic) carries over when the next message of a conversation lands on the
+other replica. Prints the load figures (and writes them to results/scaleout.txt); asserts no
+timings.
 """
+
 import glob
 import json
 import os
@@ -22,87 +24,25 @@ from statistics import quantiles
 import pytest
 import requests
 
-from running_assistant import RunningScaleOut, ScaleOutUnavailable, listening_pid
-from tests.integration.conftest import ROOT
+from core.settings import PROJECT_ROOT as ROOT
+from tests.support.conversations import COMPARED, SCRIPTS
+from tests.support.servers import RunningScaleOut, ScaleOutUnavailable, listening_pid
 
 CONVERSATIONS_PER_SCRIPT = 10
-# Each turn: what the user says, then what the reply must be about: (type, faq_id, role, topic).
-# Most turns only make sense with what came before; round robin sends about half of them to the other replica.
-SCRIPTS = {
-    "pay then stress across roles": [
-        ("How much does a project manager earn?", ("faq_answer", "pm_salary", "project_manager", "salary")),
-        ("what about programme managers?", ("faq_answer", "programme_manager_salary", "programme_manager", "salary")),
-        ("which one pays more?", ("comparison", None, None, "salary")),
-        ("is it stressful?", ("faq_answer", "programme_manager_stress", "programme_manager", "stress")),
-        ("and in the UK?", ("faq_answer", "programme_manager_stress", "programme_manager", "stress")),
-        ("why?", ("sources", "programme_manager_stress", "programme_manager", "stress")),
-        ("and for a PMO analyst?", ("faq_answer", "pmo_stress", "pmo", "stress")),
-        ("what about scrum masters?", ("faq_answer", "scrum_master_stress", "scrum_master", "stress")),
-        ("tell me more", ("more", "scrum_master_stress", "scrum_master", "stress")),
-        ("any articles on that?", ("articles", "scrum_master_stress", "scrum_master", "stress")),
-    ],
-    "the job, a degree, then pay": [
-        ("What does a project manager do?", ("faq_answer", "pm_job_description", "project_manager", "job_description")),
-        ("and for a PMO analyst?", ("faq_answer", "pmo_job_description", "pmo", "job_description")),
-        ("same for scrum masters?", ("faq_answer", "scrum_master_job_description", "scrum_master", "job_description")),
-        ("do I need a degree for that?", ("faq_answer", "scrum_master_degree", "scrum_master", "degree")),
-        ("how long does that take?", ("faq_answer", "time_to_become_scrum_master", "scrum_master", "time_to_qualify")),
-        ("any articles on that?", ("articles", "time_to_become_scrum_master", "scrum_master", "time_to_qualify")),
-        ("how much do they earn?", ("faq_answer", "scrum_master_salary", "scrum_master", "salary")),
-        ("what about programme managers?", ("faq_answer", "programme_manager_salary", "programme_manager", "salary")),
-        ("which one pays more?", ("comparison", None, None, "salary")),
-        ("why?", ("sources", "programme_manager_salary", "programme_manager", "salary")),
-    ],
-    "no answer, a new question, start over": [
-        ("Am I too old to become a project manager?", ("faq_answer", "pm_age", "project_manager", "age")),
-        ("and for change managers?", ("no_answer", None, "change_manager", "age")),
-        ("what about in the US?", ("no_answer", None, "change_manager", "age")),
-        ("How much does a Scrum Master earn?", ("faq_answer", "scrum_master_salary", "scrum_master", "salary")),
-        ("is it stressful?", ("faq_answer", "scrum_master_stress", "scrum_master", "stress")),
-        ("what about programme managers?", ("faq_answer", "programme_manager_stress", "programme_manager", "stress")),
-        ("tell me more", ("more", "programme_manager_stress", "programme_manager", "stress")),
-        ("start over", ("smalltalk", None, None, None)),
-        ("is it stressful?", ("faq_answer", "pm_stress", "project_manager", "stress")),
-        ("what about PMO?", ("faq_answer", "pmo_stress", "pmo", "stress")),
-    ],
-    "a follow-up first, a chosen question, then degrees": [
-        ("what about PMO?", ("choose_question", None, "pmo", None)),
-        ('/faq_pm_salary{"role": "pmo"}', ("faq_answer", "pmo_salary", "pmo", "salary")),
-        ("tell me more", ("more", "pmo_salary", "pmo", "salary")),
-        ("and scrum masters?", ("faq_answer", "scrum_master_salary", "scrum_master", "salary")),
-        ("which of them gets paid more?", ("comparison", None, None, "salary")),
-        ("is it stressful?", ("faq_answer", "scrum_master_stress", "scrum_master", "stress")),
-        ("why?", ("sources", "scrum_master_stress", "scrum_master", "stress")),
-        ("do I need a degree for that?", ("faq_answer", "scrum_master_degree", "scrum_master", "degree")),
-        ("what about programme managers?", ("faq_answer", "programme_manager_degree", "programme_manager", "degree")),
-        ("how long does it take to become one?", ("faq_answer", "time_to_become_programme_manager", "programme_manager", "time_to_qualify")),
-    ],
-    "certifications, then IT project managers": [
-        ("Which certifications help a project manager?", ("faq_answer", "best_pm_certification", "project_manager", "certification")),
-        ("what about scrum masters?", ("faq_answer", "scrum_master_certification", "scrum_master", "certification")),
-        ("how long does that take?", ("faq_answer", "time_to_become_scrum_master", "scrum_master", "time_to_qualify")),
-        ("is it stressful?", ("faq_answer", "scrum_master_stress", "scrum_master", "stress")),
-        ("what about IT project managers?", ("faq_answer", "it_pm_stress", "it_project_manager", "stress")),
-        ("how much do they earn?", ("faq_answer", "it_pm_salary", "it_project_manager", "salary")),
-        ("which one pays more?", ("comparison", None, None, "salary")),
-        ("tell me more", ("more", "it_pm_salary", "it_project_manager", "salary")),
-        ("why?", ("sources", "it_pm_salary", "it_project_manager", "salary")),
-        ("thanks", ("smalltalk", None, None, None)),
-    ],
-}
-COMPARED = {  # the roles a comparison names, in order
-    "pay then stress across roles": ["programme_manager", "project_manager"],
-    "the job, a degree, then pay": ["programme_manager", "scrum_master"],
-    "a follow-up first, a chosen question, then degrees": ["scrum_master", "pmo"],
-    "certifications, then IT project managers": ["it_project_manager", "scrum_master"],
-}
+
+
 @pytest.fixture(scope="module")
 def scaleout(tmp_path_factory):
     try:
-        # Every test client is 127.0.0.1, one address: at 50 a second (the default) a fast run of the load
-        # test got 429s. The per-sender limit, which test_nginx_limits_each_sender checks, stays the default.
-        running = RunningScaleOut(tmp_path_factory.mktemp("scaleout"), env={"RATE_PER_ADDRESS": "400"})
-    except ScaleOutUnavailable as missing:  # PostgreSQL, Redis or nginx missing and apt-get could not install it
+        # Every test client is 127.0.0.1, one address: at 50 a second (the default) a fast run of
+        # the load test got 429s. The per-sender limit, which test_nginx_limits_each_sender checks,
+        # stays the default.
+        running = RunningScaleOut(
+            tmp_path_factory.mktemp("scaleout"), env={"RATE_PER_ADDRESS": "400"}
+        )
+    except (
+        ScaleOutUnavailable
+    ) as missing:  # PostgreSQL, Redis or nginx missing and apt-get could not install it
         pytest.skip(str(missing))
     yield running
     # Ctrl-C stops all seven processes: the script exits 0 and every port is free again.
@@ -117,13 +57,24 @@ def converse(url, script_name, sender):
     records = []
     with requests.Session() as session:
         for turn, (text, expected) in enumerate(SCRIPTS[script_name]):
-            record = {"script": script_name, "sender": sender, "turn": turn, "text": text, "expected": expected}
+            record = {
+                "script": script_name,
+                "sender": sender,
+                "turn": turn,
+                "text": text,
+                "expected": expected,
+            }
             started = time.monotonic()
             try:
                 response = session.post(
-                    f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, headers={"X-Sender-Id": sender}, timeout=90
+                    f"{url}/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text},
+                    headers={"X-Sender-Id": sender},
+                    timeout=90,
                 )
-                record.update(status=response.status_code, upstream=response.headers.get("X-Upstream"))
+                record.update(
+                    status=response.status_code, upstream=response.headers.get("X-Upstream")
+                )
                 record["messages"] = response.json() if response.ok else None
             except Exception as error:  # counted as an error, reported below
                 record.update(status=None, error=repr(error))
@@ -140,19 +91,29 @@ def problems_with(record, previous):
     if not messages or "custom" not in messages[-1]:
         return [f"no reply ending with a custom marker: {messages}"]
     got, (kind, faq_id, role, topic) = messages[-1]["custom"], record["expected"]
-    wrong = [f"{key} {got.get(key)!r}, expected {value!r}" for key, value in
-             (("type", kind), ("faq_id", faq_id), ("role", role), ("topic", topic)) if value is not None and got.get(key) != value]
+    wrong = [
+        f"{key} {got.get(key)!r}, expected {value!r}"
+        for key, value in (("type", kind), ("faq_id", faq_id), ("role", role), ("topic", topic))
+        if value is not None and got.get(key) != value
+    ]
     if kind == "comparison" and got.get("roles") != COMPARED[record["script"]]:
         wrong.append(f"compared {got.get('roles')}")
     if not any(m.get("text") for m in messages):
         wrong.append("no text")
-    return [f"{record['script']} turn {record['turn']} ({record['text']!r}, after {previous}): {w}" for w in wrong]
+    return [
+        f"{record['script']} turn {record['turn']} ({record['text']!r}, after {previous}): {w}"
+        for w in wrong
+    ]
 
 
 @pytest.fixture(scope="module")
 def load(scaleout):
     """50 conversations of 10 turns at once through nginx; all the records and the wall time."""
-    jobs = [(name, f"load-{i}-{uuid.uuid4().hex[:8]}") for name in SCRIPTS for i in range(CONVERSATIONS_PER_SCRIPT)]
+    jobs = [
+        (name, f"load-{i}-{uuid.uuid4().hex[:8]}")
+        for name in SCRIPTS
+        for i in range(CONVERSATIONS_PER_SCRIPT)
+    ]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         conversations = list(pool.map(lambda job: converse(scaleout.url, *job), jobs))
@@ -167,19 +128,33 @@ def test_every_message_is_answered_in_context_by_either_replica(scaleout, load):
         previous = None
         for record in conversation:
             problems += problems_with(record, previous and previous.get("upstream"))
-            if previous and record.get("upstream") and record.get("upstream") != previous.get("upstream"):
+            if (
+                previous
+                and record.get("upstream")
+                and record.get("upstream") != previous.get("upstream")
+            ):
                 switched += 1
                 switched_follow_ups += record["turn"] > 0
             previous = record
     latencies = sorted(r["seconds"] for r in records if r.get("status") == 200)
-    p50, p95 = (quantiles(latencies, n=100)[i] for i in (49, 94)) if len(latencies) > 1 else (float("nan"),) * 2
-    by_replica = {port: sum(r.get("upstream") == f"127.0.0.1:{port}" for r in records) for port in scaleout.rasa_ports}
+    p50, p95 = (
+        (quantiles(latencies, n=100)[i] for i in (49, 94))
+        if len(latencies) > 1
+        else (float("nan"),) * 2
+    )
+    by_replica = {
+        port: sum(r.get("upstream") == f"127.0.0.1:{port}" for r in records)
+        for port in scaleout.rasa_ports
+    }
     errors = sum(r.get("status") != 200 for r in records)
     figures = (
-        f"scale-out load: {len(conversations)} conversations x {len(SCRIPTS[next(iter(SCRIPTS))])} turns, "
+        f"scale-out load: {len(conversations)} conversations x {len(SCRIPTS[next(iter(SCRIPTS))])} "
+        "turns, "
         f"{len(records)} messages in {wall:.1f}s ({len(records) / wall:.1f}/s), {errors} errors, "
-        f"latency p50 {p50 * 1000:.0f} ms p95 {p95 * 1000:.0f} ms max {latencies[-1] * 1000:.0f} ms, "
-        f"per replica {list(by_replica.values())}, {switched} follow-ups answered by the other replica, "
+        f"latency p50 {p50 * 1000:.0f} ms p95 {p95 * 1000:.0f} ms max {latencies[-1] * 1000:.0f} "
+        "ms, "
+        f"per replica {list(by_replica.values())}, {switched} follow-ups answered by the other "
+        "replica, "
         f"{len(problems)} wrong replies"
     )
     print("\n" + figures)
@@ -187,7 +162,8 @@ def test_every_message_is_answered_in_context_by_either_replica(scaleout, load):
     (ROOT / "results" / "scaleout.txt").write_text(figures + "\n")
 
     assert errors == 0 and not problems, "\n".join(problems[:20])
-    # Round robin really spread each conversation over both replicas, so the checks above mean something.
+    # Round robin really spread each conversation over both replicas, so the checks above mean
+    # something.
     assert all(count >= len(records) // 4 for count in by_replica.values()), by_replica
     assert switched_follow_ups >= len(records) // 4, switched
 
@@ -195,10 +171,19 @@ def test_every_message_is_answered_in_context_by_either_replica(scaleout, load):
 def test_every_conversation_is_in_postgres_whole_and_in_order(scaleout, load):
     psycopg2 = pytest.importorskip("psycopg2")
     conversations, _ = load
-    db = psycopg2.connect(host="127.0.0.1", port=scaleout.db_port, dbname="pathfinder", user="pathfinder", password=scaleout.db_password)
+    db = psycopg2.connect(
+        host="127.0.0.1",
+        port=scaleout.db_port,
+        dbname="pathfinder",
+        user="pathfinder",
+        password=scaleout.db_password,
+    )
     try:
         with db.cursor() as cursor:
-            cursor.execute("SELECT sender_id, id, timestamp, type_name, data FROM events WHERE sender_id LIKE 'load-%' ORDER BY sender_id, id")
+            cursor.execute(
+                "SELECT sender_id, id, timestamp, type_name, data FROM events WHERE sender_id LIKE "
+                "'load-%' ORDER BY sender_id, id"
+            )
             rows = cursor.fetchall()
     finally:
         db.close()
@@ -213,41 +198,66 @@ def test_every_conversation_is_in_postgres_whole_and_in_order(scaleout, load):
         assert timestamps == sorted(timestamps), f"{sender}: events stored out of order"
         said = [json.loads(data)["text"] for _, _, type_name, data in stored if type_name == "user"]
         assert said == [record["text"] for record in conversation], sender
-        # Every user message is followed by the assistant's answer before the next one (the lock held).
+        # Every user message is followed by the assistant's answer before the next one (the lock
+        # held).
         kinds = [type_name for _, _, type_name, _ in stored if type_name in ("user", "bot")]
         for i, kind in enumerate(kinds):
             if kind == "user" and i + 1 < len(kinds):
-                assert kinds[i + 1] == "bot", f"{sender}: two user messages without an answer between"
+                assert (
+                    kinds[i + 1] == "bot"
+                ), f"{sender}: two user messages without an answer between"
 
 
 def test_the_lock_store_is_redis(scaleout, load):
     redis = pytest.importorskip("redis")
-    client = redis.Redis(host="127.0.0.1", port=scaleout.redis_port, password=scaleout.redis_password, db=1)  # Rasa's default db
+    client = redis.Redis(
+        host="127.0.0.1", port=scaleout.redis_port, password=scaleout.redis_password, db=1
+    )  # Rasa's default db
     conversations, _ = load
     messages = sum(len(c) for c in conversations)
-    # Each message takes, refreshes and releases its conversation's lock: several commands per message.
+    # Each message takes, refreshes and releases its conversation's lock: several commands per
+    # message.
     assert client.info("stats")["total_commands_processed"] >= 2 * messages
     assert client.dbsize() == 0  # every lock released
 
 
 # ---- PostgreSQL and Redis restarted under load ----
-RESTART_TURNS = ["How much does a project manager earn?", "what about programme managers?", "is it stressful?", "why?"]
-RESTART_CONVERSATIONS = 16  # each at most 2 messages a second (nginx's per-sender limit): about 30 a second in all
+RESTART_TURNS = [
+    "How much does a project manager earn?",
+    "what about programme managers?",
+    "is it stressful?",
+    "why?",
+]
+RESTART_CONVERSATIONS = (
+    16  # each at most 2 messages a second (nginx's per-sender limit): about 30 a second in all
+)
 
 
 def keep_talking(url, sender, stop, records):
-    """One conversation, a message about every 0.55 s until `stop`; a record per message (never raises)."""
+    """One conversation, a message about every 0.55 s until `stop`; a record per message (never
+    raises)."""
     with requests.Session() as session:
         n = 0
         while not stop.is_set():
-            record = {"sender": sender, "n": n, "text": RESTART_TURNS[n % len(RESTART_TURNS)], "sent": time.monotonic()}
+            record = {
+                "sender": sender,
+                "n": n,
+                "text": RESTART_TURNS[n % len(RESTART_TURNS)],
+                "sent": time.monotonic(),
+            }
             try:
                 response = session.post(
-                    f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": record["text"], "metadata": {"n": n}},
-                    headers={"X-Sender-Id": sender}, timeout=30,
+                    f"{url}/webhooks/rest/webhook",
+                    json={"sender": sender, "message": record["text"], "metadata": {"n": n}},
+                    headers={"X-Sender-Id": sender},
+                    timeout=30,
                 )
                 record["status"] = response.status_code
-                record["messages"] = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else response.text
+                record["messages"] = (
+                    response.json()
+                    if response.headers.get("Content-Type", "").startswith("application/json")
+                    else response.text
+                )
             except Exception as error:
                 record.update(status=None, error=repr(error))
             record["done"] = time.monotonic()
@@ -257,29 +267,42 @@ def keep_talking(url, sender, stop, records):
 
 
 def answers_again(port, seconds=30):
-    """Seconds until the Rasa server on `port` answers a message with a reply (asked directly, not via nginx)."""
+    """Seconds until the Rasa server on `port` answers a message with a reply (asked directly, not
+    via nginx)."""
     started, sender = time.monotonic(), f"probe-{port}-{uuid.uuid4().hex[:6]}"
     while time.monotonic() - started < seconds:
         try:
-            response = requests.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": "How much does a project manager earn?"}, timeout=10)
+            response = requests.post(
+                f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                json={"sender": sender, "message": "How much does a project manager earn?"},
+                timeout=10,
+            )
             if response.status_code == 200 and response.json() and "custom" in response.json()[-1]:
                 return time.monotonic() - started
         except requests.RequestException:
             pass
         time.sleep(0.1)
-    raise AssertionError(f"the Rasa server on {port} did not answer within {seconds}s of the store being back")
+    raise AssertionError(
+        f"the Rasa server on {port} did not answer within {seconds}s of the store being back"
+    )
 
 
 def connect_db(scaleout):
     psycopg2 = pytest.importorskip("psycopg2")
-    return psycopg2.connect(host="127.0.0.1", port=scaleout.db_port, dbname="pathfinder", user="pathfinder",
-                            password=scaleout.db_password, connect_timeout=5)
+    return psycopg2.connect(
+        host="127.0.0.1",
+        port=scaleout.db_port,
+        dbname="pathfinder",
+        user="pathfinder",
+        password=scaleout.db_password,
+        connect_timeout=5,
+    )
 
 
 def restart_postgres(scaleout, down_for=1.0):
-    """`pg_ctl stop -m fast` on the script's own cluster (as its owner), `down_for` seconds with no database, then
-    `pg_ctl start` with the options it ran with; returns when it accepts connections again."""
+    """`pg_ctl stop -m fast` on the script's own cluster (as its owner), `down_for` seconds with no
+    database, then `pg_ctl start` with the options it ran with; returns when it accepts connections
+    again."""
     db = connect_db(scaleout)
     try:
         with db.cursor() as cursor:
@@ -287,27 +310,66 @@ def restart_postgres(scaleout, down_for=1.0):
             data = Path(cursor.fetchone()[0])
     finally:
         db.close()
-    options = shlex.split((data / "postmaster.opts").read_text())[1:]  # postgres "-D" "<data>" "-c" ...
+    options = shlex.split((data / "postmaster.opts").read_text())[
+        1:
+    ]  # postgres "-D" "<data>" "-c" ...
     options = [o for i, o in enumerate(options) if o != "-D" and (i == 0 or options[i - 1] != "-D")]
     pg_ctl = (sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")) or [shutil.which("pg_ctl")])[-1]
     owner = data.stat()
-    run_as = ["setpriv", f"--reuid={owner.st_uid}", f"--regid={owner.st_gid}", "--init-groups", "--"] if os.geteuid() != owner.st_uid else []
-    with (scaleout.state / "logs" / "postgres.log").open("a") as log:  # the server writes on to the script's log
-        subprocess.run([*run_as, pg_ctl, "stop", "-D", str(data), "-m", "fast", "-w"], stdout=log, stderr=subprocess.STDOUT, check=True, timeout=60)
+    run_as = (
+        ["setpriv", f"--reuid={owner.st_uid}", f"--regid={owner.st_gid}", "--init-groups", "--"]
+        if os.geteuid() != owner.st_uid
+        else []
+    )
+    with (scaleout.state / "logs" / "postgres.log").open(
+        "a"
+    ) as log:  # the server writes on to the script's log
+        subprocess.run(
+            [*run_as, pg_ctl, "stop", "-D", str(data), "-m", "fast", "-w"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=60,
+        )
         time.sleep(down_for)
-        subprocess.run([*run_as, pg_ctl, "start", "-D", str(data), "-w", "-t", "60", "-o", " ".join(map(shlex.quote, options))],
-                       stdout=log, stderr=subprocess.STDOUT, check=True, timeout=90)
+        subprocess.run(
+            [
+                *run_as,
+                pg_ctl,
+                "start",
+                "-D",
+                str(data),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                " ".join(map(shlex.quote, options)),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=90,
+        )
 
 
 def restart_redis(scaleout, down_for=1.0):
-    """SHUTDOWN, `down_for` seconds with no Redis (a restart takes a moment), then the script's configuration again."""
+    """SHUTDOWN, `down_for` seconds with no Redis (a restart takes a moment), then the script's
+    configuration again."""
     redis = pytest.importorskip("redis")
-    redis.Redis(host="127.0.0.1", port=scaleout.redis_port, password=scaleout.redis_password).shutdown(nosave=True)
+    redis.Redis(
+        host="127.0.0.1", port=scaleout.redis_port, password=scaleout.redis_password
+    ).shutdown(nosave=True)
     time.sleep(down_for)
     # Not our child for long: the script stops it by its pid file when it exits.
-    subprocess.Popen(["redis-server", str(scaleout.state / "redis" / "redis.conf")], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
-    client = redis.Redis(host="127.0.0.1", port=scaleout.redis_port, password=scaleout.redis_password)
+    subprocess.Popen(
+        ["redis-server", str(scaleout.state / "redis" / "redis.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    client = redis.Redis(
+        host="127.0.0.1", port=scaleout.redis_port, password=scaleout.redis_password
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -320,10 +382,14 @@ def restart_redis(scaleout, down_for=1.0):
 
 
 def outage_under_load(scaleout, name, restart):
-    """Conversations through nginx; `restart` in the middle; how long the store was gone, what failed, recovery."""
+    """Conversations through nginx; `restart` in the middle; how long the store was gone, what
+    failed, recovery."""
     stop, records = threading.Event(), []
     senders = [f"{name}-{i}-{uuid.uuid4().hex[:6]}" for i in range(RESTART_CONVERSATIONS)]
-    threads = [threading.Thread(target=keep_talking, args=(scaleout.url, sender, stop, records)) for sender in senders]
+    threads = [
+        threading.Thread(target=keep_talking, args=(scaleout.url, sender, stop, records))
+        for sender in senders
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -339,45 +405,69 @@ def outage_under_load(scaleout, name, restart):
             thread.join(timeout=60)
     failed = [r for r in records if r.get("status") != 200]
     return {
-        "name": name, "records": records, "senders": senders, "outage": back - started, "recovery": recovery,
-        "failed": failed, "during": [r for r in records if started <= r["sent"] <= back + recovery],
+        "name": name,
+        "records": records,
+        "senders": senders,
+        "outage": back - started,
+        "recovery": recovery,
+        "failed": failed,
+        "during": [r for r in records if started <= r["sent"] <= back + recovery],
         "last_failure": max((r["done"] - back for r in failed), default=None),
     }
 
 
 def test_postgres_and_redis_restarted_under_load_nothing_acknowledged_is_lost(scaleout, load):
     pids = {port: listening_pid(port) for port in scaleout.rasa_ports}
-    outages = [outage_under_load(scaleout, "pg-restart", restart_postgres),
-               outage_under_load(scaleout, "redis-restart", restart_redis)]
+    outages = [
+        outage_under_load(scaleout, "pg-restart", restart_postgres),
+        outage_under_load(scaleout, "redis-restart", restart_redis),
+    ]
     # (1) The same Rasa servers answer again, within seconds of the store being back.
     assert {port: listening_pid(port) for port in scaleout.rasa_ports} == pids
     lines = []
     for outage in outages:
         records, failed = outage["records"], outage["failed"]
         lines.append(
-            f"{outage['name']}: {len(records)} messages from {RESTART_CONVERSATIONS} conversations, store gone for "
-            f"{outage['outage']:.1f}s, {len(outage['during'])} sent in that time of which {len(failed)} failed (503), "
+            f"{outage['name']}: {len(records)} messages from {RESTART_CONVERSATIONS} "
+            "conversations, store gone for "
+            f"{outage['outage']:.1f}s, {len(outage['during'])} sent in that time of which "
+            f"{len(failed)} failed (503), "
             f"both servers answering {outage['recovery']:.2f}s after it was back, last failure "
-            + ("none" if outage["last_failure"] is None else f"{outage['last_failure']:+.2f}s from it being back")
+            + (
+                "none"
+                if outage["last_failure"] is None
+                else f"{outage['last_failure']:+.2f}s from it being back"
+            )
         )
         assert outage["recovery"] < 10, lines[-1]
-        # (3) A message that was not handled gets a clear 503 with a polite reply; never a 500, silence or a hang.
+        # (3) A message that was not handled gets a clear 503 with a polite reply; never a 500,
+        # silence or a hang.
         for record in failed:
             assert record.get("status") == 503, record
-            assert record["messages"][-1]["custom"] == {"type": "retry"} and "send it again" in record["messages"][0]["text"], record
+            assert (
+                record["messages"][-1]["custom"] == {"type": "retry"}
+                and "send it again" in record["messages"][0]["text"]
+            ), record
         for record in records:
             if record.get("status") == 200:
-                assert record["messages"] and "custom" in record["messages"][-1] and record["messages"][-1]["custom"]["type"] != "retry", record
+                assert (
+                    record["messages"]
+                    and "custom" in record["messages"][-1]
+                    and record["messages"][-1]["custom"]["type"] != "retry"
+                ), record
     print("\n" + "\n".join(lines))
     with (ROOT / "results" / "scaleout.txt").open("a") as report:
         report.write("\n".join(lines) + "\n")
 
-    # (2) Every acknowledged message is in PostgreSQL, in the order sent, with its whole reply after it.
+    # (2) Every acknowledged message is in PostgreSQL, in the order sent, with its whole reply after
+    # it.
     db = connect_db(scaleout)
     try:
         with db.cursor() as cursor:
-            cursor.execute("SELECT sender_id, type_name, data FROM events WHERE sender_id LIKE 'pg-restart-%' "
-                           "OR sender_id LIKE 'redis-restart-%' ORDER BY id")
+            cursor.execute(
+                "SELECT sender_id, type_name, data FROM events WHERE sender_id LIKE 'pg-restart-%' "
+                "OR sender_id LIKE 'redis-restart-%' ORDER BY id"
+            )
             rows = cursor.fetchall()
     finally:
         db.close()
@@ -392,19 +482,32 @@ def test_postgres_and_redis_restarted_under_load_nothing_acknowledged_is_lost(sc
         for sender in outage["senders"]:
             turns = stored.get(sender, [])
             numbers = [n for n, _ in turns]
-            assert numbers == sorted(set(numbers)), f"{sender}: stored out of order or twice: {numbers}"
-            assert all(texts for _, texts in turns), f"{sender}: a message stored without its answer"
+            assert numbers == sorted(
+                set(numbers)
+            ), f"{sender}: stored out of order or twice: {numbers}"
+            assert all(
+                texts for _, texts in turns
+            ), f"{sender}: a message stored without its answer"
             replies = dict(turns)
             for record in outage["records"]:
                 if record["sender"] == sender and record.get("status") == 200:
-                    assert record["n"] in replies, f"{sender}: message {record['n']} was answered but is not in PostgreSQL"
-                    assert replies[record["n"]] == [m["text"] for m in record["messages"] if m.get("text")], record
+                    assert (
+                        record["n"] in replies
+                    ), f"{sender}: message {record['n']} was answered but is not in PostgreSQL"
+                    assert replies[record["n"]] == [
+                        m["text"] for m in record["messages"] if m.get("text")
+                    ], record
 
 
 def test_nginx_limits_each_sender(scaleout):
     def burst(sender, n):
-        return [requests.get(scaleout.url, headers={"X-Sender-Id": sender}, timeout=10).status_code for _ in range(n)]
+        return [
+            requests.get(scaleout.url, headers={"X-Sender-Id": sender}, timeout=10).status_code
+            for _ in range(n)
+        ]
 
     statuses = burst("flood", 25)
     assert statuses[:5] == [200] * 5 and statuses.count(429) >= 5, statuses
-    assert burst("someone-else", 3) == [200] * 3  # another sender on the same address is not held back
+    assert (
+        burst("someone-else", 3) == [200] * 3
+    )  # another sender on the same address is not held back

@@ -1,17 +1,26 @@
-"""`make shell` (scripts/shell.sh: action server + rasa shell), driven like a person at a terminal."""
+"""`make shell` (scripts/shell.sh: action server + rasa shell), driven like a person at a
+terminal."""
+
 import os
-from pathlib import Path
 
 import pexpect
 
-from tests.integration.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from core.settings import PROJECT_ROOT as ROOT
+from tests.support.servers import free_port
 
 
 def test_rasa_shell_answers_a_question(kb, tmp_path):
-    env = dict(os.environ, ACTION_PORT=str(free_port()), TRACKER_DB=str(tmp_path / "shell.db"), TERM="dumb")
-    shell = pexpect.spawn("scripts/shell.sh", cwd=str(ROOT), env=env, encoding="utf-8", timeout=240, dimensions=(50, 400))
+    env = dict(
+        os.environ, ACTION_PORT=str(free_port()), TRACKER_DB=str(tmp_path / "shell.db"), TERM="dumb"
+    )
+    shell = pexpect.spawn(
+        "scripts/shell.sh",
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=240,
+        dimensions=(50, 400),
+    )
     try:
         shell.expect("Bot loaded. Type a message and press enter")
         shell.sendline("Is 40 too old to become a project manager?")

@@ -1,16 +1,18 @@
-"""Slack end to end: signed Events API requests to the running servers, answers posted to a local fake
-of Slack's Web API (tests/integration/chat_fakes.py)."""
+"""Slack end to end: signed Events API requests to the running servers, answers posted to a local
+fake of Slack's Web API (tests/support/chat_fakes.py)."""
+
 import json
 import time
 import uuid
 from urllib.parse import urlencode
 
-from actions.knowledge import article_url
 from channels.slack import SLACK_RETRY_REASONS, escape
-from tests.integration.chat_fakes import wait_for
+from core.knowledge import article_url
+from tests.support.chat_fakes import wait_for
 
 BASE_URL = "https://training.example"
-# What our connector may send to chat.postMessage; Rasa's would also post `custom` payloads as arguments.
+# What our connector may send to chat.postMessage; Rasa's would also post `custom` payloads as
+# arguments.
 ALLOWED_ARGUMENTS = {"channel", "text", "blocks", "unfurl_links", "thread_ts"}
 
 
@@ -20,7 +22,13 @@ def new_ids():
 
 
 def message_event(channel, user, text, ts=None, event_type="message", event_id=None):
-    event = {"type": event_type, "channel": channel, "user": user, "text": text, "ts": ts or f"{time.time():.6f}"}
+    event = {
+        "type": event_type,
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts or f"{time.time():.6f}",
+    }
     if event_type == "message":
         event["channel_type"] = "im"
     return {
@@ -51,7 +59,11 @@ def wait_for_answer(chat, channel, entry):
         texts = [m.get("text") for m in messages]
         return expected in texts and texts.index(expected) + 1 < len(texts) and messages
 
-    return wait_for(answered, what=f"the {entry.id} answer in {channel}", details=lambda: chat.fakes.slack_messages(channel))
+    return wait_for(
+        answered,
+        what=f"the {entry.id} answer in {channel}",
+        details=lambda: chat.fakes.slack_messages(channel),
+    )
 
 
 def settle(chat, channel, user, kb):
@@ -63,23 +75,31 @@ def settle(chat, channel, user, kb):
 
 def assert_no_custom_payload(messages):
     for message in messages:
-        assert set(message) <= ALLOWED_ARGUMENTS, f"unexpected chat.postMessage arguments: {message}"
+        assert (
+            set(message) <= ALLOWED_ARGUMENTS
+        ), f"unexpected chat.postMessage arguments: {message}"
         assert "faq_answer" not in json.dumps(message)
 
 
 def test_url_verification_echoes_the_challenge(chat):
     challenge = uuid.uuid4().hex
-    response = chat.post_to_slack(body({"token": "x", "challenge": challenge, "type": "url_verification"}))
+    response = chat.post_to_slack(
+        body({"token": "x", "challenge": challenge, "type": "url_verification"})
+    )
     assert response.status_code == 200
     assert response.text == challenge
 
-    unsigned = chat.post_to_slack(body({"challenge": challenge, "type": "url_verification"}), secret="wrong-secret")
+    unsigned = chat.post_to_slack(
+        body({"challenge": challenge, "type": "url_verification"}), secret="wrong-secret"
+    )
     assert unsigned.status_code == 400 and challenge not in unsigned.text
 
 
 def test_a_direct_message_gets_its_answer_and_article_links(chat, kb):
     channel, user = new_ids()
-    response = chat.post_to_slack(body(message_event(channel, user, "How do I become a project manager with no experience?")))
+    response = chat.post_to_slack(
+        body(message_event(channel, user, "How do I become a project manager with no experience?"))
+    )
     assert response.status_code == 200
 
     entry = kb.entry("become_pm")
@@ -92,7 +112,10 @@ def test_a_direct_message_gets_its_answer_and_article_links(chat, kb):
                 "type": "mrkdwn",
                 "text": "\n".join(
                     ["Related articles:"]
-                    + [f"• <{article_url(kb.article(a), BASE_URL)}|{escape(kb.article(a).title)}>" for a in entry.articles]
+                    + [
+                        f"• <{article_url(kb.article(a), BASE_URL)}|{escape(kb.article(a).title)}>"
+                        for a in entry.articles
+                    ]
                 ),
             },
         }
@@ -111,9 +134,18 @@ def test_a_button_click_answers_its_question(chat, kb):
         "user": {"id": user},
         "channel": {"id": channel},
         "message": {"ts": f"{time.time():.6f}"},
-        "actions": [{"type": "button", "action_id": "choice_0", "value": "/faq_pm_salary", "action_ts": f"{time.time():.6f}"}],
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "choice_0",
+                "value": "/faq_pm_salary",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
-    response = chat.post_to_slack(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded")
+    response = chat.post_to_slack(
+        urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     wait_for_answer(chat, channel, kb.entry("pm_salary"))
 
@@ -124,9 +156,13 @@ def test_unsigned_forged_and_stale_requests_are_rejected_and_not_answered(chat, 
     now = int(time.time())
     rejected = [
         chat.post_to_slack(question, secret="not-the-signing-secret"),
-        chat.post_to_slack(question, timestamp=now - 6 * 60),  # correctly signed, but more than 5 minutes old
+        chat.post_to_slack(
+            question, timestamp=now - 6 * 60
+        ),  # correctly signed, but more than 5 minutes old
         chat.post_to_slack(question, timestamp=now + 6 * 60),
-        chat.post_to_slack(question, signed_body=question.replace(b"earn", b"make")),  # body changed after signing
+        chat.post_to_slack(
+            question, signed_body=question.replace(b"earn", b"make")
+        ),  # body changed after signing
         chat.post_to_slack(question, headers={"X-Slack-Signature": ""}),
     ]
     assert [r.status_code for r in rejected] == [400] * len(rejected)
@@ -144,15 +180,22 @@ def test_retries_and_double_deliveries_never_get_a_second_answer(chat, kb):
 
     # Slack's retries of that event, for every reason it gives, and one it might add some day.
     for number, reason in enumerate(SLACK_RETRY_REASONS + ("a_reason_slack_adds_later",), start=1):
-        retry = chat.post_to_slack(body(event), headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason})
+        retry = chat.post_to_slack(
+            body(event), headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason}
+        )
         assert retry.status_code // 100 == 2, reason
         assert retry.headers.get("X-Slack-No-Retry") == "1", reason
     # The same message again as an app_mention event (Slack sends both when the app is mentioned).
-    mention = message_event(channel, user, event["event"]["text"], ts=event["event"]["ts"], event_type="app_mention")
+    mention = message_event(
+        channel, user, event["event"]["text"], ts=event["event"]["ts"], event_type="app_mention"
+    )
     assert chat.post_to_slack(body(mention)).status_code == 200
-    # A retry whose first delivery we never saw is not answered either: every reason is in errors_ignore_retry.
+    # A retry whose first delivery we never saw is not answered either: every reason is in
+    # errors_ignore_retry.
     unseen = message_event(channel, user, "Is project manager a stressful job?")
-    retry = chat.post_to_slack(body(unseen), headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    retry = chat.post_to_slack(
+        body(unseen), headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    )
     assert retry.status_code // 100 == 2
 
     settle(chat, channel, user, kb)

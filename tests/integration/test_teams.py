@@ -1,15 +1,16 @@
 """Microsoft Teams end to end: Bot Framework activities with signed tokens to the running servers;
 signing keys, access tokens and replies through local fakes of Microsoft's services
-(tests/integration/chat_fakes.py)."""
+(tests/support/chat_fakes.py)."""
+
 import time
 import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from actions.knowledge import article_url
-from tests.integration.chat_fakes import BOT_ACCESS_TOKEN
-from tests.integration.conftest import ROOT
+from core.knowledge import article_url
+from core.settings import PROJECT_ROOT as ROOT
+from tests.support.chat_fakes import BOT_ACCESS_TOKEN
 
 BASE_URL = "https://training.example"
 ACTIVITY_FIELDS = {"type", "recipient", "from", "text", "attachments"}
@@ -24,7 +25,10 @@ def new_activity(chat, text, **fields):
         "serviceUrl": chat.fakes.service_url,
         "from": {"id": f"29:user-{uuid.uuid4().hex[:8]}", "name": "Test User"},
         "recipient": {"id": f"28:{chat.app_id}", "name": "Pathfinder"},
-        "conversation": {"id": f"a:conversation-{uuid.uuid4().hex}", "conversationType": "personal"},
+        "conversation": {
+            "id": f"a:conversation-{uuid.uuid4().hex}",
+            "conversationType": "personal",
+        },
         "text": text,
     }
     activity.update(fields)
@@ -39,7 +43,12 @@ def assert_answer(replies, kb, faq_id):
     assert attachment["contentType"] == "application/vnd.microsoft.card.hero"
     assert attachment["content"]["text"] == "Related articles:"
     assert attachment["content"]["buttons"] == [
-        {"type": "openUrl", "title": kb.article(a).title, "value": article_url(kb.article(a), BASE_URL)} for a in entry.articles
+        {
+            "type": "openUrl",
+            "title": kb.article(a).title,
+            "value": article_url(kb.article(a), BASE_URL),
+        }
+        for a in entry.articles
     ]
     for reply in replies:
         assert set(reply["body"]) <= ACTIVITY_FIELDS, f"unexpected activity fields: {reply['body']}"
@@ -52,12 +61,16 @@ def test_a_signed_message_gets_its_answer_posted_to_the_conversation(chat, kb):
     response = chat.post_to_teams(activity, chat.teams_token())
     assert response.status_code == 200
 
-    # The reply is sent before the webhook answers; the conversation id arrives URL-encoded and intact.
+    # The reply is sent before the webhook answers; the conversation id arrives URL-encoded and
+    # intact.
     replies = chat.fakes.teams_replies(activity["conversation"]["id"])
     assert_answer(replies, kb, "become_pm")
     assert replies[0]["body"]["recipient"] == {"id": activity["from"]["id"]}
     token_request = chat.fakes.token_requests[-1]
-    assert token_request["client_id"] == chat.app_id and token_request["client_secret"] == chat.app_password
+    assert (
+        token_request["client_id"] == chat.app_id
+        and token_request["client_secret"] == chat.app_password
+    )
     assert token_request["grant_type"] == "client_credentials"
     assert token_request["scope"] == "https://api.botframework.com/.default"
 
@@ -65,11 +78,17 @@ def test_a_signed_message_gets_its_answer_posted_to_the_conversation(chat, kb):
 @pytest.mark.parametrize(
     "fields, faq_id",
     [
-        pytest.param({"text": "/faq_pm_salary", "value": {"payload": "/faq_pm_salary"}}, "pm_salary", id="button"),
+        pytest.param(
+            {"text": "/faq_pm_salary", "value": {"payload": "/faq_pm_salary"}},
+            "pm_salary",
+            id="button",
+        ),
         pytest.param(
             {
                 "text": "<at>Pathfinder</at> Is a Scrum Master just a project manager?",
-                "entities": [{"type": "mention", "text": "<at>Pathfinder</at>", "mentioned": {"id": "BOT"}}],
+                "entities": [
+                    {"type": "mention", "text": "<at>Pathfinder</at>", "mentioned": {"id": "BOT"}}
+                ],
             },
             "scrum_master_vs_pm",
             id="channel mention",
@@ -95,12 +114,38 @@ def test_other_activities_are_acknowledged_without_a_reply(chat):
     "make_token, activity_fields",
     [
         pytest.param(lambda chat: None, {}, id="missing"),
-        pytest.param(lambda chat: chat.teams_token(exp=int(time.time()) - 600, iat=int(time.time()) - 4000), {}, id="expired"),
-        pytest.param(lambda chat: chat.teams_token(aud="11111111-2222-3333-4444-555555555555"), {}, id="wrong audience"),
-        pytest.param(lambda chat: chat.teams_token(key=rsa.generate_private_key(65537, 2048), kid="unknown-key"), {}, id="unknown key"),
-        pytest.param(lambda chat: chat.teams_token(key=rsa.generate_private_key(65537, 2048)), {}, id="forged signature"),
-        pytest.param(lambda chat: chat.teams_token(iss="https://sts.windows.net/someone-else/"), {}, id="wrong issuer"),
-        pytest.param(lambda chat: chat.teams_token(), {"serviceUrl": "http://127.0.0.1:9/elsewhere/"}, id="other serviceUrl"),
+        pytest.param(
+            lambda chat: chat.teams_token(exp=int(time.time()) - 600, iat=int(time.time()) - 4000),
+            {},
+            id="expired",
+        ),
+        pytest.param(
+            lambda chat: chat.teams_token(aud="11111111-2222-3333-4444-555555555555"),
+            {},
+            id="wrong audience",
+        ),
+        pytest.param(
+            lambda chat: chat.teams_token(
+                key=rsa.generate_private_key(65537, 2048), kid="unknown-key"
+            ),
+            {},
+            id="unknown key",
+        ),
+        pytest.param(
+            lambda chat: chat.teams_token(key=rsa.generate_private_key(65537, 2048)),
+            {},
+            id="forged signature",
+        ),
+        pytest.param(
+            lambda chat: chat.teams_token(iss="https://sts.windows.net/someone-else/"),
+            {},
+            id="wrong issuer",
+        ),
+        pytest.param(
+            lambda chat: chat.teams_token(),
+            {"serviceUrl": "http://127.0.0.1:9/elsewhere/"},
+            id="other serviceUrl",
+        ),
     ],
 )
 def test_a_bad_token_gets_401_and_no_reply(chat, make_token, activity_fields):
