@@ -1,5 +1,5 @@
-"""NLU hold-outs (tests/nlu/): messages written apart from the training data, scored as the user would
-see them. (That none of them is trained on: tests/unit/test_leaks.py.)"""
+"""NLU hold-outs (tests/nlu/): messages written apart from the training data, scored as the user
+would see them. (That none of them is trained on: tests/unit/test_leaks.py.)"""
 
 from bench import holdout
 from core.settings import PROJECT_ROOT as ROOT

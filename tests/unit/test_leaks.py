@@ -13,7 +13,7 @@ from bench.real_questions import load as load_real_questions
 from core.knowledge import normalise
 from core.settings import PROJECT_ROOT as ROOT
 
-# Word-set overlap (Jaccard) at or above which a training example counts as a real question reworded.
+# Word-set overlap (Jaccard) from which a training example counts as a real question reworded.
 CLOSE = 0.8
 STORIES = ROOT / "tests" / "stories"
 
