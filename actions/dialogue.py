@@ -200,6 +200,43 @@ def answer(
     )
 
 
+def clarify(
+    kb: KnowledgeBase, candidates: Iterable[str], mentions: Mentions, context: Context
+) -> Outcome:
+    """ "Did you mean ...?" with the candidates the classifier ranked. A project manager's question
+    is offered for the role the message or the conversation is about, when that role has an answer
+    ("how do I get into it as a Scrum Master?" offers the Scrum Master's); an entry about a role of
+    its own stays as it is."""
+    offered: List[Entry] = []
+    for entry in filter(None, (kb.entry(c) for c in candidates)):
+        if entry.role == PROJECT_MANAGER:
+            role = requested_role(kb, entry, mentions, context)
+            entry = answer_in_topic(kb, entry.topic, role)[0] or entry
+        if entry not in offered:
+            offered.append(entry)
+    return Outcome(replies.clarify_messages(kb, [e.id for e in offered]))
+
+
+def also_asked(
+    kb: KnowledgeBase, outcome: Outcome, faq_id: str, mentions: Mentions, context: Context
+) -> Outcome:
+    """An answer to a message that asked two things: the other question as a button after it."""
+    marker = outcome.messages[-1].get("json_message") or {}
+    entry = kb.entry(faq_id)
+    if entry is None or marker.get("type") != "faq_answer":
+        return outcome
+    if entry.role == PROJECT_MANAGER:
+        entry = (
+            answer_in_topic(kb, entry.topic, requested_role(kb, entry, mentions, context))[0]
+            or entry
+        )
+    if entry.id == marker.get("faq_id"):
+        return outcome
+    button = {"text": texts.ALSO_ASKED, "buttons": replies.question_buttons([entry])}
+    marker = {**marker, "also_asked": [entry.id]}
+    return Outcome([*outcome.messages[:-1], button, {"json_message": marker}], outcome.slots)
+
+
 def follow_up(kb: KnowledgeBase, base_url: str, mentions: Mentions, context: Context) -> Outcome:
     """ "what about programme managers?", "and in the UK?", "what about PMP?", "what about pay?" """
     if mentions.certifications:

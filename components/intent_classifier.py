@@ -1,140 +1,186 @@
-"""Rasa 3.6's LogisticRegressionClassifier, safe for messages without features, and fast per
-message.
+"""The intent classifier: words and meaning, and the question inside a long message.
 
-Safe: a message with no tokens ("   ", "...") has no sentence features; the stock classifier then
-raises inside scikit-learn and the REST channel answers with nothing at all. Such a message gets no
-intent here, so FallbackClassifier turns it into nlu_fallback and the user gets a polite reply.
+Reads the count features of the featurisers before it (components/featurizer.py) and the sentence
+embedding of components/sentence_encoder.py, and ranks the intents with components/faq_model.py.
+Besides Rasa's `intent` and `intent_ranking` it adds `evidence` to the parse:
 
-Fast: the stock `process` stacks each message's features into a new scipy matrix (twice, with our
-emptiness check) and calls `predict_proba`, which multiplies by the transposed weight matrix and so
-copies all of it (features x intents) on every message: 23% of the Rasa server's CPU under load.
-Here the weights are transposed once, and a message's scores are the weight rows of its non-zero
-features. The probabilities are the same as scikit-learn's (multinomial softmax; a unit test
-compares them), so the model and its training are unchanged.
+    {"agree": true, "similarity": 0.71, "views": {"words": "faq_become_pm", "meaning": ...,
+    "nearest": ...},
+     "second_question": {"name": "faq_pm_salary", "confidence": 0.8}}
 
-`C` (inverse regularisation strength, scikit-learn's default 1.0) is configurable here; the stock
-component fixes it.
+`agree`: both views and the nearest training example name the top intent (the answer action answers
+only then); `similarity`: how close the nearest training example is; `second_question`: another
+question of the message that asks for a different entry ("Is it stressful? And does it pay well?"),
+which the answer action offers as a button.
+
+A message without features ("   ") gets no intent, so FallbackClassifier turns it into nlu_fallback
+and the user a polite reply (Rasa's own classifier raised inside scikit-learn).
 """
 
+import json
+import logging
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.faq_model import FaqModel
+from components.sentence_encoder import QUESTION_EMBEDDINGS
 
-def _sentence_features(message: Message) -> Tuple[list, bool]:
-    """The message's sparse sentence features in the order Rasa stacks them, and whether any are
-    dense."""
-    sparse, dense = [], False
+logger = logging.getLogger(__name__)
+EVIDENCE = "evidence"
+FAQ_PREFIX = "faq_"
+
+
+def _features(message: Message) -> Tuple[List[scipy.sparse.spmatrix], Optional[np.ndarray]]:
+    """The message's sparse sentence features (one block per featuriser, in pipeline order) and its
+    dense sentence embedding."""
+    sparse, dense = [], None
     for f in message.features:
         if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE:
             if f.is_sparse():
                 sparse.append(f.features)
             else:
-                dense = True
+                dense = np.asarray(f.features, dtype=np.float32).ravel()
     return sparse, dense
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SafeLogisticRegressionClassifier(LogisticRegressionClassifier):
+class FaqIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
+        return {
+            "C_sparse": 10.0,  # inverse regularisation of each view's logistic regression
+            "C_dense": 10.0,
+            # The words view's share of the ranking; the meaning view has the rest.
+            "sparse_weight": 0.3,
+            "second_question_floor": 0.5,  # how sure a second question must be to be offered
+            "max_iter": 3000,
+            "random_state": 2024,
+            "ranking_length": 10,
+        }
 
     def __init__(
-        self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[FaqModel] = None,
     ) -> None:
-        super().__init__(config, name, model_storage, resource)
-        self.clf.C = float(self.config["C"])
-        self._weights: Optional[Tuple[np.ndarray, np.ndarray]] = None
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage, self._resource = model_storage, resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FaqIntentClassifier":
+        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._weights = None  # weights transposed from an earlier fit are stale
-        return super().train(training_data)
-
-    def _fast_weights(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
-        """(features x intents weights, intercepts) when predict_proba is a multinomial softmax,
-        else None."""
-        clf = self.clf
-        if self._weights is None and hasattr(
-            clf, "coef_"
-        ):  # unfitted: nothing to keep; scikit-learn says so
-            multinomial = (
-                len(clf.classes_) > 2
-                and clf.multi_class in ("auto", "multinomial")
-                and clf.solver != "liblinear"
-            )
-            self._weights = (
-                (np.ascontiguousarray(clf.coef_.T), clf.intercept_.copy()) if multinomial else ()
-            )
-        return self._weights or None
-
-    def _probabilities(
-        self, message: Message, weights: Tuple[np.ndarray, np.ndarray]
-    ) -> Optional[np.ndarray]:
-        """Softmax of the message's scores; None when it has no features at all."""
-        matrix, intercept = weights
-        blocks, dense = _sentence_features(message)
-        if dense:
-            raise _NeedsStockPath()
-        scores, offset, any_feature = intercept.copy(), 0, False
-        for block in blocks:
-            coo = block.tocoo()
-            nonzero = coo.data != 0
-            if nonzero.any():
-                any_feature = True
-                scores += coo.data[nonzero] @ matrix[offset + coo.col[nonzero]]
-            offset += coo.shape[1]
-        if offset != matrix.shape[0]:
-            # features do not line up with the weights: let scikit-learn say so
-            raise _NeedsStockPath()
-        if not any_feature:
-            return None
-        scores -= scores.max()
-        np.exp(scores, out=scores)
-        return scores / scores.sum()
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        rows = [_features(e) for e in examples]
+        keep = [i for i, (sparse, dense) in enumerate(rows) if sparse and dense is not None]
+        if not keep:
+            logger.debug("no training examples with features; the classifier stays untrained")
+            return self._resource
+        blocks = [
+            scipy.sparse.vstack([rows[i][0][b] for i in keep]).tocsr()
+            for b in range(len(rows[keep[0]][0]))
+        ]
+        dense = np.vstack([rows[i][1] for i in keep])
+        c = self.config
+        self.model = FaqModel.fit(
+            blocks,
+            dense,
+            [examples[i].get(INTENT) for i in keep],
+            C_sparse=c["C_sparse"],
+            C_dense=c["C_dense"],
+            sparse_weight=c["sparse_weight"],
+            max_iter=c["max_iter"],
+            random_state=c["random_state"],
+        )
+        self.persist()
+        return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
-        weights = self._fast_weights()
         for message in messages:
-            try:
-                probabilities = (
-                    self._probabilities(message, weights) if weights else _stock(self, message)
-                )
-            except _NeedsStockPath:
-                probabilities = _stock(self, message)
-            if probabilities is None:
+            sparse, dense = _features(message)
+            if self.model is None or dense is None or not any(f.nnz for f in sparse):
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            order = np.argsort(-probabilities, kind="stable")
-            ranking = [
-                {"name": str(self.clf.classes_[i]), "confidence": float(probabilities[i])}
-                for i in order
-            ]
-            if self.config["ranking_length"] > 0:
-                ranking = ranking[: self.config["ranking_length"]]
+            prediction = self.model.predict(scipy.sparse.hstack(sparse).tocsr(), dense)
+            p, classes = prediction.probabilities, self.model.classes
+            order = np.argsort(-p, kind="stable")[: self.config["ranking_length"] or None]
+            ranking = [{"name": classes[i], "confidence": float(p[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            views = {
+                "words": classes[prediction.words],
+                "meaning": classes[prediction.meaning],
+                "nearest": classes[prediction.nearest],
+            }
+            evidence = {
+                "agree": prediction.agree,
+                "similarity": round(prediction.similarity, 4),
+                "views": views,
+            }
+            second = self.model.second_question(
+                message.get(QUESTION_EMBEDDINGS, np.zeros((0, 1))),
+                int(order[0]),
+                self.config["second_question_floor"],
+            )
+            if (
+                second
+                and classes[second[0]].startswith(FAQ_PREFIX)
+                and classes[order[0]].startswith(FAQ_PREFIX)
+            ):
+                evidence["second_question"] = {
+                    "name": classes[second[0]],
+                    "confidence": round(second[1], 4),
+                }
+            message.set(EVIDENCE, evidence, add_to_output=True)
         return messages
 
+    # ---------------------------------------------------------------- storage: arrays, no pickles
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / "model.npz", **self.model.arrays())
+            meta = {"classes": self.model.classes, "sparse_weight": self.model.sparse_weight}
+            (directory / "model.json").write_text(json.dumps(meta))
 
-class _NeedsStockPath(Exception):
-    """The fast path does not apply to this message (dense features, or a shape mismatch)."""
-
-
-def _stock(classifier: LogisticRegressionClassifier, message: Message) -> Optional[np.ndarray]:
-    """scikit-learn's own predict_proba for one message; None when it has no features at all."""
-    sparse, dense = message.get_sparse_features(TEXT)[1], message.get_dense_features(TEXT)[1]
-    if not any(
-        f is not None and f.features.shape[-1] > 0 and f.features.sum() != 0
-        for f in (sparse, dense)
-    ):
-        return None
-    return classifier.clf.predict_proba(classifier._create_X([message]))[0]
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "FaqIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                meta = json.loads((directory / "model.json").read_text())
+                with np.load(directory / "model.npz", allow_pickle=False) as arrays:
+                    model = FaqModel(
+                        meta["classes"],
+                        {k: arrays[k] for k in FaqModel.ARRAYS},
+                        meta["sparse_weight"],
+                    )
+        except (ValueError, FileNotFoundError):
+            logger.debug("no trained intent classifier in %s", resource.name)
+            model = None
+        return cls(config, model_storage, resource, model)

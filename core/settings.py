@@ -72,8 +72,12 @@ class Settings:
     answer_threshold: float
     # ...and at least this far ahead of the second; otherwise it asks "Did you mean ...?".
     ambiguity_margin: float
-    # Candidates below this confidence are never offered as suggestions.
+    # Candidates below this confidence are never offered as suggestions...
     suggestion_threshold: float
+    # ...and the ones offered must together be at least this likely.
+    offer_threshold: float
+    # Out of scope this likely is declined without offering anything.
+    decline_threshold: float
     max_suggestions: int = 3
 
 
@@ -84,9 +88,11 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         articles_base_url=(
             env.get("ARTICLES_BASE_URL") or "https://www.example-training.co.uk"
         ).rstrip("/"),
-        answer_threshold=number(env, "FAQ_ANSWER_THRESHOLD", 0.5, 0.0, 1.0),
+        answer_threshold=number(env, "FAQ_ANSWER_THRESHOLD", 0.4, 0.0, 1.0),
         ambiguity_margin=number(env, "FAQ_AMBIGUITY_MARGIN", 0.1, 0.0, 1.0),
-        suggestion_threshold=number(env, "FAQ_SUGGESTION_THRESHOLD", 0.1, 0.0, 1.0),
+        suggestion_threshold=number(env, "FAQ_SUGGESTION_THRESHOLD", 0.02, 0.0, 1.0),
+        offer_threshold=number(env, "FAQ_OFFER_THRESHOLD", 0.2, 0.0, 1.0),
+        decline_threshold=number(env, "FAQ_DECLINE_THRESHOLD", 0.5, 0.0, 1.0),
     )
 
 

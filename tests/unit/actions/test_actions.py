@@ -184,10 +184,60 @@ async def test_close_candidates_get_did_you_mean_buttons_that_answer(
 async def test_out_of_scope_is_said_plainly(action, dispatcher, tracker_for):
     tracker = tracker_for(
         "how do I become a product manager",
-        [("nlu_fallback", 0.4), ("out_of_scope", 0.38), ("faq_become_pm", 0.3)],
+        [("out_of_scope", 0.62), ("faq_become_pm", 0.3)],
     )
     assert await action.run(dispatcher, tracker, {}) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+
+
+async def test_unsure_out_of_scope_with_a_plausible_entry_asks(action, dispatcher, tracker_for, kb):
+    tracker = tracker_for(
+        "how do I get started in this line of work",
+        [("nlu_fallback", 0.4), ("out_of_scope", 0.38), ("faq_become_pm", 0.3)],
+    )
+    await action.run(dispatcher, tracker, {})
+    assert dispatcher.messages[-1]["custom"] == {"type": "clarify", "candidates": ["become_pm"]}
+
+
+async def test_did_you_mean_offers_the_role_asked_about(action, dispatcher, tracker_for, kb):
+    tracker = tracker_for(
+        "scrum master pay or prospects?",
+        [("nlu_fallback", 0.4), ("faq_pm_salary", 0.35), ("faq_pm_demand", 0.3)],
+        entities={"role": "scrum_master"},
+    )
+    await action.run(dispatcher, tracker, {})
+    assert dispatcher.messages[-1]["custom"]["candidates"] == [
+        "scrum_master_salary",
+        "scrum_master_demand",
+    ]
+    buttons = dispatcher.messages[0]["buttons"]
+    assert buttons[0]["payload"] == faq_payload(kb.entry("scrum_master_salary"))
+
+
+async def test_an_answer_offers_the_second_question_asked(action, dispatcher, tracker_for, kb):
+    tracker = tracker_for(
+        "Is the job stressful? And does it pay well?",
+        [("faq_pm_stress", 0.8), ("faq_pm_salary", 0.15)],
+    )
+    tracker.latest_message["evidence"] = {
+        "agree": True,
+        "second_question": {"name": "faq_pm_salary", "confidence": 0.9},
+    }
+    await action.run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"] == kb.entry("pm_stress").answer
+    assert dispatcher.messages[-2]["buttons"] == [
+        {"title": kb.entry("pm_salary").title, "payload": faq_payload(kb.entry("pm_salary"))}
+    ]
+    assert dispatcher.messages[-1]["custom"]["also_asked"] == ["pm_salary"]
+
+
+async def test_when_the_views_disagree_it_asks_instead_of_answering(
+    action, dispatcher, tracker_for
+):
+    tracker = tracker_for("pm pay", [("faq_pm_salary", 0.9), ("faq_pm_demand", 0.05)])
+    tracker.latest_message["evidence"] = {"agree": False}
+    await action.run(dispatcher, tracker, {})
+    assert dispatcher.messages[-1]["custom"]["type"] == "clarify"
 
 
 async def test_nothing_plausible_gets_a_fallback_not_a_guess(action, dispatcher, tracker_for):

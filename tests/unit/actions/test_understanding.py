@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.understanding import ANSWER, CLARIFY, FALLBACK, OUT_OF_SCOPE, decide
+from actions.understanding import ANSWER, CLARIFY, FALLBACK, OUT_OF_SCOPE, Decision, decide
 
 
 def parse(intent, confidence, *others):
@@ -38,7 +38,7 @@ CASES = [
     ),
     (
         "below the answer threshold",
-        parse("faq_pm_salary", 0.45, ("greet", 0.3), ("faq_pm_demand", 0.2)),
+        parse("faq_pm_salary", 0.35, ("greet", 0.3), ("faq_pm_demand", 0.2)),
         CLARIFY,
         None,
         ("pm_salary", "pm_demand"),
@@ -52,10 +52,17 @@ CASES = [
     ),
     (
         "unsure, only the best is plausible",
-        parse("faq_a", 0.42, ("greet", 0.4), ("faq_b", 0.01)),
+        parse("faq_a", 0.38, ("greet", 0.35), ("faq_b", 0.01)),
         CLARIFY,
         None,
         ("a",),
+    ),
+    (
+        "unsure, the entries together too unlikely to offer",
+        parse("faq_a", 0.12, ("greet", 0.8), ("faq_b", 0.05)),
+        FALLBACK,
+        None,
+        (),
     ),
     ("out of scope", parse("out_of_scope", 0.9, ("faq_pm_salary", 0.05)), OUT_OF_SCOPE, None, ()),
     ("small talk routed here", parse("greet", 0.9), FALLBACK, None, ()),
@@ -68,8 +75,22 @@ CASES = [
         ("pm_age", "pm_salary"),
     ),
     (
-        "nlu_fallback, out_of_scope the best guess",
+        "nlu_fallback, out_of_scope the best guess but an entry plausible",
         fallback(("out_of_scope", 0.35), ("faq_pm_age", 0.3)),
+        CLARIFY,
+        None,
+        ("pm_age",),
+    ),
+    (
+        "nlu_fallback, out_of_scope likely",
+        fallback(("out_of_scope", 0.55), ("faq_pm_age", 0.3)),
+        OUT_OF_SCOPE,
+        None,
+        (),
+    ),
+    (
+        "out of scope, nothing plausible",
+        parse("out_of_scope", 0.45, ("faq_pm_age", 0.1)),
         OUT_OF_SCOPE,
         None,
         (),
@@ -101,3 +122,21 @@ def test_decide(settings, case, message, kind, faq_id, candidates):
 
 def test_empty_parse_is_a_fallback(settings):
     assert decide({}, settings).kind == FALLBACK
+
+
+def agreed(views_agree, *ranked):
+    message = parse(*ranked[0], *ranked[1:])
+    message["evidence"] = {"agree": views_agree}
+    return message
+
+
+def test_an_answer_needs_the_views_to_agree(settings):
+    ranked = (("faq_pm_salary", 0.9), ("faq_pm_demand", 0.05))
+    assert decide(agreed(True, *ranked), settings).kind == ANSWER
+    assert decide(agreed(False, *ranked), settings).candidates == ("pm_salary", "pm_demand")
+
+
+def test_a_second_question_rides_along(settings):
+    message = agreed(True, ("faq_pm_stress", 0.8), ("faq_pm_salary", 0.15))
+    message["evidence"]["second_question"] = {"name": "faq_pm_salary", "confidence": 0.9}
+    assert decide(message, settings) == Decision(ANSWER, faq_id="pm_stress", also_asked="pm_salary")

@@ -13,7 +13,7 @@ from core.settings import SettingsError, load_settings
 
 def test_defaults():
     loaded = load_settings({})
-    assert loaded.answer_threshold == 0.5 and loaded.max_suggestions == 3
+    assert loaded.answer_threshold == 0.4 and loaded.max_suggestions == 3
     assert loaded.articles_base_url.startswith("https://")
 
 
