@@ -2,7 +2,9 @@
 
 Pure modules (no Rasa imports, unit-tested on their own), over the core package (core/):
   understanding  turns an NLU parse into a decision: answer, clarify, out of scope, fallback
-  dialogue       keeps the thread: which role, place and topic a message is about, what to answer
+  conversation   what a message is about: the conversation's slots, the message's mentions, and
+                 which (topic, role) answer that asks for
+  dialogue       keeps the thread: what to answer, ask back or offer, for each kind of message
   replies        builds the messages (text, buttons, custom markers) for each outcome
   replies_about  replies about what was said: comparisons, more, articles, sources
 Thin Rasa layer:

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
-from actions.dialogue import Context, Mentions, Outcome
+from actions.conversation import Context, Mentions, Outcome
 from actions.replies import Message, fallback_messages
 from actions.understanding import ANSWER, CLARIFY, OUT_OF_SCOPE, decide
 from core.knowledge import KnowledgeBase, load_knowledge_base

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from actions import dialogue
-from actions.dialogue import Context, Mentions
+from actions.conversation import Context, Mentions
 from actions.understanding import ANSWER, CLARIFY, Decision, decide
 from core.knowledge import KnowledgeBase, load_knowledge_base
 from core.settings import PROJECT_ROOT as ROOT

@@ -201,3 +201,36 @@ def words(text: str) -> Set[str]:
 
 def kinds(score_: Score) -> Counter:
     return Counter(o.kind for o in score_.outcomes)
+
+
+def replies_to_intents(kb, settings, texts: Sequence[str], intents: Sequence[str]):
+    """What the assistant's answer action replies when a message is understood as `intents` (''
+    for nothing), with the roles, places and certifications the message mentions: how the TF-IDF
+    baseline is scored, through the same dialogue layer as the served models."""
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.actions import ActionAnswerFaq
+    from core.mentions import canonical_ids, finder_for
+
+    action, finder, ids = ActionAnswerFaq(kb, settings), finder_for(kb), canonical_ids(kb)
+    replies = []
+    for text, intent in zip(texts, intents):
+        entities = [
+            {"entity": m.entity, "value": ids[m.entity][m.text.lower()], "start": m.start}
+            for m in finder.find(text)
+        ]
+        name = intent or "nlu_fallback"
+        parse = {
+            "text": text,
+            "intent": {"name": name, "confidence": 1.0 if intent else 0.0},
+            "intent_ranking": [{"name": name, "confidence": 1.0}] if intent else [],
+            "entities": entities,
+        }
+        dispatcher = CollectingDispatcher()
+        tracker = Tracker("bench", {}, parse, [], False, None, {}, "action_listen")
+        asyncio.run(action.run(dispatcher, tracker, {}))
+        replies.append(dispatcher.messages)
+    return replies

@@ -137,14 +137,15 @@ def follow_up_stories(kb: KnowledgeBase, phrasings: Dict, annotate: Annotator) -
         for text in phrasings["location_switch"]:
             steps += [_said(text, "follow_up", annotate), FOLLOW]
         stories.append({"story": f"{entry.id}, then where it applies", "steps": steps})
-    for i, (ambiguous, candidate) in enumerate(sorted(phrasings["clarify"].items())):
+    for i, candidate in enumerate(sorted(phrasings["clarify"])):
         entry, other = kb.entry(candidate), kb.roles[(i + 1) % len(kb.roles)]
         stories.append(
             {
                 "story": f"an unclear question, a suggestion clicked ({candidate}), "
                 f"then the same for {other.id}",
                 "steps": [
-                    _said(ambiguous, "nlu_fallback", annotate),
+                    # An unclear message's reply is the answer action's decision, not an intent.
+                    {"intent": "nlu_fallback"},
                     ANSWER,
                     _clicked(entry),
                     ANSWER,

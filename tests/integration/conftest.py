@@ -33,10 +33,11 @@ def assistant(tmp_path_factory):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Show the hold-out and scale-out load figures in every run's summary, pass or fail."""
-    report = ROOT / "results" / "holdout.txt"
-    if report.is_file() and report.stat().st_mtime > STARTED:
-        terminalreporter.write_line(report.read_text().splitlines()[0])
+    """Show the real-question, hold-out and scale-out figures in every run, pass or fail."""
+    for name in ("real_questions.txt", "holdout.txt"):
+        report = ROOT / "results" / name
+        if report.is_file() and report.stat().st_mtime > STARTED:
+            terminalreporter.write_line(report.read_text().splitlines()[0])
     load = ROOT / "results" / "scaleout.txt"
     if load.is_file() and load.stat().st_mtime > STARTED:
         terminalreporter.write_line(load.read_text().strip())

@@ -3,7 +3,7 @@
 import pytest
 
 from actions import dialogue
-from actions.dialogue import Context, Mentions
+from actions.conversation import Context, Mentions
 
 BASE = "https://training.example"
 
