@@ -74,6 +74,23 @@ def _second_question(parse_data: Dict[str, Any], answered: str) -> Optional[str]
     return faq_id if faq_id and faq_id != answered else None
 
 
+def _views_agree(
+    parse_data: Dict[str, Any], intent: str, confidence: float, settings: Settings
+) -> bool:
+    """Both regressions and the nearest training example name `intent`; or, when it is at least
+    `sure_threshold` likely, both regressions do ("how long does it take to become one?": 0.99,
+    its nearest example is about becoming one). A parse without `evidence` (a button's payload, an
+    older classifier) counts as agreeing."""
+    evidence = parse_data.get("evidence")
+    if not evidence:
+        return True
+    views = evidence.get("views") or {}
+    return bool(evidence.get("agree")) or (
+        confidence >= settings.sure_threshold
+        and views.get("words") == views.get("meaning") == intent
+    )
+
+
 def decide(parse_data: Dict[str, Any], settings: Settings) -> Decision:
     """What to do with a message routed to the answer action (a faq_<id> intent, out_of_scope or
     nlu_fallback)."""
@@ -84,10 +101,8 @@ def decide(parse_data: Dict[str, Any], settings: Settings) -> Decision:
     if faq_id and intent != FALLBACK_INTENT:
         confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
         runner_up = next((c for other, c in ranking if other != faq_id), 0.0)
-        # A model without `evidence` (a button's payload, an older classifier) counts as agreeing.
-        agree = (parse_data.get("evidence") or {}).get("agree", True)
         if (
-            agree
+            _views_agree(parse_data, best, confidence, settings)
             and confidence >= settings.answer_threshold
             and confidence - runner_up >= settings.ambiguity_margin
         ):

@@ -70,8 +70,11 @@ class Settings:
     articles_base_url: str
     # The answer action answers only when the best FAQ candidate is at least this confident...
     answer_threshold: float
-    # ...and at least this far ahead of the second; otherwise it asks "Did you mean ...?".
+    # ...and at least this far ahead of the second; otherwise it asks "Did you mean ...?". Its
+    # views of the message must agree too, the nearest training example included unless the best
+    # candidate is at least sure_threshold likely.
     ambiguity_margin: float
+    sure_threshold: float
     # Candidates below this confidence are never offered as suggestions...
     suggestion_threshold: float
     # ...and the ones offered must together be at least this likely.
@@ -90,6 +93,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         ).rstrip("/"),
         answer_threshold=number(env, "FAQ_ANSWER_THRESHOLD", 0.4, 0.0, 1.0),
         ambiguity_margin=number(env, "FAQ_AMBIGUITY_MARGIN", 0.1, 0.0, 1.0),
+        sure_threshold=number(env, "FAQ_SURE_THRESHOLD", 0.8, 0.0, 1.0),
         suggestion_threshold=number(env, "FAQ_SUGGESTION_THRESHOLD", 0.02, 0.0, 1.0),
         offer_threshold=number(env, "FAQ_OFFER_THRESHOLD", 0.2, 0.0, 1.0),
         decline_threshold=number(env, "FAQ_DECLINE_THRESHOLD", 0.5, 0.0, 1.0),

@@ -136,6 +136,21 @@ def test_an_answer_needs_the_views_to_agree(settings):
     assert decide(agreed(False, *ranked), settings).candidates == ("pm_salary", "pm_demand")
 
 
+@pytest.mark.parametrize(
+    "confidence, words, nearest, kind",
+    [
+        (0.99, "faq_time_to_become_pm", "faq_become_pm", ANSWER),  # sure: the regressions suffice
+        (0.7, "faq_time_to_become_pm", "faq_become_pm", CLARIFY),  # less sure: all three views
+        (0.99, "faq_become_pm", "faq_time_to_become_pm", CLARIFY),  # the regressions disagree
+    ],
+)
+def test_when_sure_the_nearest_example_need_not_agree(settings, confidence, words, nearest, kind):
+    message = agreed(False, ("faq_time_to_become_pm", confidence), ("faq_become_pm", 0.01))
+    views = {"words": words, "meaning": "faq_time_to_become_pm", "nearest": nearest}
+    message["evidence"]["views"] = views
+    assert decide(message, settings).kind == kind
+
+
 def test_a_second_question_rides_along(settings):
     message = agreed(True, ("faq_pm_stress", 0.8), ("faq_pm_salary", 0.15))
     message["evidence"]["second_question"] = {"name": "faq_pm_salary", "confidence": 0.9}
