@@ -21,41 +21,7 @@ import os
 
 import numpy as np
 
-from components.minilm.protobuf import FLOAT, INT32, serialize
-
-
-class Graph:
-    """Nodes as (op_type, inputs, outputs, name, domain, attrs) and initializers as (name,
-    array)."""
-
-    def __init__(self):
-        self.nodes, self.inits, self._n = [], [], 0
-
-    def const(self, name, arr):
-        self.inits.append((name, np.ascontiguousarray(arr)))
-        return name
-
-    def op(self, op_type, inputs, domain=None, out=None, n_out=1, **attrs):
-        self._n += 1
-        outs = (
-            [out]
-            if out
-            else [
-                f"{op_type.lower()}_{self._n}" + (f"_{j}" if n_out > 1 else "")
-                for j in range(n_out)
-            ]
-        )
-        self.nodes.append(
-            (
-                op_type,
-                list(inputs),
-                outs,
-                f"n{self._n}_{op_type}",
-                domain,
-                dict(sorted(attrs.items())),
-            )
-        )
-        return outs[0] if n_out == 1 else outs
+from components.minilm.protobuf import FLOAT, INT32, Graph, serialize
 
 
 def build_graph(w: dict, cfg: dict, precision: str = "int8", fused: bool = True) -> Graph:

@@ -1,5 +1,6 @@
-"""The protobuf wire format of the ONNX ModelProto subset the graph uses, written without the onnx
-package (byte for byte what onnx.helper writes, checked when this was written)."""
+"""The ONNX graph container that graph.py fills, and the protobuf wire format of the ModelProto
+subset it uses, written without the onnx package (byte for byte what onnx.helper writes, checked
+when this was written)."""
 
 import struct
 
@@ -96,3 +97,37 @@ def serialize(g, props: dict, fused: bool) -> bytes:
         + b"".join(_bytes(8, _bytes(1, d) + _int(2, v)) for d, v in opsets)
         + b"".join(_bytes(14, _bytes(1, k) + _bytes(2, v)) for k, v in props.items())
     )
+
+
+class Graph:
+    """Nodes as (op_type, inputs, outputs, name, domain, attrs) and initializers as (name,
+    array)."""
+
+    def __init__(self):
+        self.nodes, self.inits, self._n = [], [], 0
+
+    def const(self, name, arr):
+        self.inits.append((name, np.ascontiguousarray(arr)))
+        return name
+
+    def op(self, op_type, inputs, domain=None, out=None, n_out=1, **attrs):
+        self._n += 1
+        outs = (
+            [out]
+            if out
+            else [
+                f"{op_type.lower()}_{self._n}" + (f"_{j}" if n_out > 1 else "")
+                for j in range(n_out)
+            ]
+        )
+        self.nodes.append(
+            (
+                op_type,
+                list(inputs),
+                outs,
+                f"n{self._n}_{op_type}",
+                domain,
+                dict(sorted(attrs.items())),
+            )
+        )
+        return outs[0] if n_out == 1 else outs
