@@ -9,11 +9,12 @@ from bench import real_questions
 from core.settings import PROJECT_ROOT as ROOT
 
 REPORT = ROOT / "results" / "real_questions.txt"
-# Reached on 2026-12-08 (docs/benchmark.md), less the margin.
-MIN_RIGHT = 0.00
-MIN_RIGHT_OR_OFFERED = 0.00
-MIN_DECLINED = 0.00
-MAX_CONFIDENTLY_WRONG = 1.00
+# Reached on 2026-12-08 (docs/benchmark.md): right 47.4%, right or offered 82.5%, off-topic declined
+# 90.7%, confidently wrong 7.2%; less two messages (137 in scope, 43 off topic, 180 in all).
+MIN_RIGHT = 0.45
+MIN_RIGHT_OR_OFFERED = 0.81
+MIN_DECLINED = 0.86
+MAX_CONFIDENTLY_WRONG = 0.085
 
 
 def test_real_questions_score_stays_at_its_level(kb, assistant, record_property):
